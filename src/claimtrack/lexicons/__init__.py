@@ -1,0 +1,125 @@
+"""Lexicons: general vocabulary the rules read, kept as data files.
+
+Each ``*.tsv`` in this package has ``#`` comment lines naming its source, one
+header row, then sorted entries one per line. ``load()`` reads the packaged
+copies through :mod:`importlib.resources`; ``load(path)`` reads a user's own
+directory with the same file names (``--lexicons DIR``), so the vocabulary can
+be extended without touching code.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from claimtrack.errors import ClaimtrackError
+
+#: file name -> the header row it must carry
+FILES: dict[str, tuple[str, ...]] = {
+    "reporting_verbs.tsv": ("lemma", "stance", "note"),
+    "reporting_nouns.tsv": ("lemma", "note"),
+    "demonyms.tsv": ("demonym", "country"),
+    "countries.tsv": ("name", "country"),
+    "capitals.tsv": ("capital", "country"),
+    "channels.tsv": ("phrase", "type", "note"),
+    "platforms.tsv": ("name", "type"),
+    "hedges.tsv": ("phrase", "note"),
+    "titles.tsv": ("title", "note"),
+    "collective_sources.tsv": ("lemma", "note"),
+    "promo.tsv": ("phrase", "note"),
+    "credits.tsv": ("phrase", "note"),
+}
+
+
+class LexiconError(ClaimtrackError):
+    """A lexicon file that is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """All lexicons, as lookup tables keyed by lower-cased entries."""
+
+    reporting_verbs: dict[str, str]  # lemma -> stance (asserts|denies|hedges|neutral)
+    reporting_nouns: frozenset[str]  # "statement", "claim", ... (lemma)
+    demonyms: dict[str, str]  # "ukrainian" -> "Ukraine"
+    countries: dict[str, str]  # "u.s." -> "United States"
+    capitals: dict[str, str]  # "kyiv" -> "Ukraine"
+    channels: dict[str, str]  # lemma phrase -> channel type
+    platforms: dict[str, str]  # "telegram" -> "Telegram" (display name)
+    hedges: frozenset[str]  # lower-cased phrases
+    titles: frozenset[str]  # "minister", "defense minister", ...
+    collective_sources: frozenset[str]  # "official", "analyst", ...
+    promo: tuple[str, ...]  # lower-cased phrases
+    credits: tuple[str, ...]  # lower-cased phrases ("getty images", "photo:")
+    digest: str  # sha256 of every file's bytes: stamps analyses
+
+    def country_of(self, word: str) -> str | None:
+        """The country a word names, through a name, demonym or capital; else None."""
+        key = word.lower()
+        return self.countries.get(key) or self.demonyms.get(key) or self.capitals.get(key)
+
+
+def read_rows(name: str, data: str) -> Iterator[dict[str, str]]:
+    """Rows of one TSV file as dicts, checking the header; comments and blanks skipped."""
+    lines = [ln for ln in data.splitlines() if ln.strip() and not ln.startswith("#")]
+    if not lines:
+        raise LexiconError(f"{name}: no header row")
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = tuple(next(reader))
+    expected = FILES.get(name)
+    if expected is not None and header != expected:
+        raise LexiconError(f"{name}: header is {header}, expected {expected}")
+    for lineno, row in enumerate(reader, 2):
+        if len(row) > len(header):
+            raise LexiconError(f"{name}: row {lineno} has {len(row)} columns, expected {len(header)}")
+        yield dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
+
+
+def _read_texts(path: Path | None) -> dict[str, str]:
+    texts = {}
+    for name in FILES:
+        try:
+            if path is None:
+                texts[name] = resources.files(__package__).joinpath(name).read_text("utf-8")
+            else:
+                texts[name] = (path / name).read_text("utf-8")
+        except FileNotFoundError:
+            where = path or "the claimtrack package"
+            raise LexiconError(f"{where}: lexicon file {name} is missing") from None
+    return texts
+
+
+def load(path: str | Path | None = None) -> Lexicons:
+    """Load every lexicon from the package, or from a directory of the same files."""
+    texts = _read_texts(Path(path) if path is not None else None)
+    rows = {name: list(read_rows(name, data)) for name, data in texts.items()}
+    digest = hashlib.sha256()
+    for name in sorted(texts):
+        digest.update(texts[name].encode("utf-8"))
+
+    def mapping(name: str, key: str, value: str) -> dict[str, str]:
+        return {r[key].lower(): r[value] for r in rows[name]}
+
+    def words(name: str, key: str) -> list[str]:
+        return [r[key].lower() for r in rows[name]]
+
+    return Lexicons(
+        reporting_verbs=mapping("reporting_verbs.tsv", "lemma", "stance"),
+        reporting_nouns=frozenset(words("reporting_nouns.tsv", "lemma")),
+        demonyms=mapping("demonyms.tsv", "demonym", "country"),
+        countries=mapping("countries.tsv", "name", "country"),
+        capitals=mapping("capitals.tsv", "capital", "country"),
+        channels=mapping("channels.tsv", "phrase", "type"),
+        platforms={r["name"].lower(): r["name"] for r in rows["platforms.tsv"]},
+        hedges=frozenset(words("hedges.tsv", "phrase")),
+        titles=frozenset(words("titles.tsv", "title")),
+        collective_sources=frozenset(words("collective_sources.tsv", "lemma")),
+        promo=tuple(words("promo.tsv", "phrase")),
+        credits=tuple(words("credits.tsv", "phrase")),
+        digest=digest.hexdigest()[:16],
+    )
