@@ -1,0 +1,136 @@
+"""Schema versions of the ledger, as an ordered list of SQL steps.
+
+The version lives in the database header (``PRAGMA user_version``): 0 for a new
+file, N once steps 1..N have run. Each step runs in its own transaction together
+with the version bump, so a ledger is always at a whole version. Step 1 is
+``schema.sql``; a later schema change is a new step appended to ``MIGRATIONS``,
+never an edit of an earlier one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from claimtrack.errors import LedgerError, SchemaVersionError
+
+# Marks the file as a claimtrack ledger in its header ("ClmT"), so another
+# application's SQLite database is refused rather than written into.
+APPLICATION_ID = 0x436C6D54
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step: ``sql`` takes a ledger from ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    sql: Callable[[], str]
+
+
+def schema_sql() -> str:
+    """The text of ``schema.sql``, read from the installed package."""
+    return resources.files("claimtrack.ledger").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "articles, sources, actors, statements", schema_sql),
+)
+
+
+def latest_version() -> int:
+    """The version this code writes: the last step's number."""
+    return MIGRATIONS[-1].version if MIGRATIONS else 0
+
+
+def split_statements(sql: str) -> Iterator[str]:
+    """Split a script into complete statements, ``;`` kept.
+
+    ``"CREATE TABLE a (x);\\nCREATE INDEX i ON a (x);"`` -> the two statements.
+    (``executescript`` would commit on its own, which a step must not do.)
+    """
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip() and not _only_comments(pending):
+        raise ValueError(f"incomplete SQL statement: {pending.strip()[:80]!r}")
+
+
+def _only_comments(sql: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in sql.splitlines())
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The ledger's schema version from the database header."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_ledger(conn: sqlite3.Connection, path: str) -> int:
+    """The file's schema version, after checking it is a ledger this code can use.
+
+    Raises ``LedgerError`` for another application's database and
+    ``SchemaVersionError`` for a ledger from a newer claimtrack.
+    """
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    version = user_version(conn)
+    if app_id not in (0, APPLICATION_ID):
+        raise LedgerError(f"not a claimtrack ledger: {path} (application id {app_id:#x})")
+    if version == 0 and _has_tables(conn):
+        raise LedgerError(f"not a claimtrack ledger: {path} (it holds other tables)")
+    if version > latest_version():
+        raise SchemaVersionError(
+            f"{path}: ledger schema version {version} is newer than this claimtrack "
+            f"knows (version {latest_version()}); upgrade claimtrack to read it"
+        )
+    return version
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    return int(row[0]) > 0
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> int:
+    """Bring the ledger at ``conn`` to the latest version; returns that version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). Each pending
+    step runs in one ``BEGIN IMMEDIATE`` transaction that re-reads the version
+    first, so two processes opening a new ledger at once apply each step once.
+    A failing step is rolled back and raised as ``LedgerError``.
+    """
+    check_ledger(conn, path)
+    for step in MIGRATIONS:
+        if user_version(conn) < step.version:
+            _apply(conn, path, step)
+    return user_version(conn)
+
+
+def _apply(conn: sqlite3.Connection, path: str, step: Migration) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if check_ledger(conn, path) < step.version:
+            for statement in split_statements(step.sql()):
+                conn.execute(statement)
+            # PRAGMAs take no parameters; both values are integers from this module.
+            conn.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+            conn.execute(f"PRAGMA user_version = {int(step.version)}")
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        rollback(conn)
+        raise LedgerError(
+            f"{path}: migration to schema version {step.version} ({step.description}) failed: {exc}"
+        ) from exc
+    except BaseException:
+        rollback(conn)
+        raise
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already done so."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")

@@ -1,0 +1,347 @@
+"""Reading the ledger: flat statement rows, articles, counts, whole analyses.
+
+Every query is parameterised; the only SQL assembled here joins fixed
+fragments chosen by which filters are given.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from typing import Any, cast
+
+from claimtrack.records import (
+    Actor,
+    ActorKind,
+    Analysis,
+    Article,
+    Attribution,
+    AttributionKind,
+    Channel,
+    ChannelType,
+    Exclusion,
+    Hedge,
+    Precision,
+    Proposition,
+    Side,
+    Span,
+    Stamp,
+    Stance,
+    StanceLabel,
+    Statement,
+    TimeRef,
+)
+
+TABLES = ("articles", "article_sources", "exclusions", "actors", "statements")
+
+# Separates the parts of a split quote in the flat "content" column.
+CONTENT_JOINER = " … "
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Add ``claimtrack_fold(text)``: Unicode case folding (SQLite's lower() is ASCII only)."""
+    conn.create_function("claimtrack_fold", 1, _fold, deterministic=True)
+
+
+def _fold(value: object) -> str | None:
+    return None if value is None else str(value).casefold()
+
+
+# A statement's date is its resolved time if it has one, else the article's
+# publication date; [stmt_date, stmt_date_end] is the interval filters compare.
+_DATED_STATEMENTS = """
+WITH dated AS (
+    SELECT s.*, a.title AS article_title, a.publisher, a.url, a.published,
+        COALESCE(s.time_start, a.published) AS stmt_date,
+        CASE WHEN s.time_start IS NOT NULL THEN COALESCE(s.time_end, s.time_start)
+             ELSE a.published END AS stmt_date_end,
+        CASE WHEN s.time_start IS NOT NULL THEN s.time_precision
+             WHEN a.published IS NOT NULL THEN 'published' END AS stmt_date_precision
+    FROM statements AS s JOIN articles AS a ON a.id = s.article_id
+)
+SELECT * FROM dated
+"""
+
+_FILTERS = {
+    "actor": "(instr(claimtrack_fold(actor_name), :actor) > 0"
+    " OR instr(claimtrack_fold(source_text), :actor) > 0)",
+    "since": "stmt_date_end >= :since",
+    "until": "stmt_date <= :until",
+    "place": "instr(claimtrack_fold(place_text), :place) > 0",
+    "article_id": "article_id = :article_id",
+}
+
+_ORDER = " ORDER BY stmt_date IS NULL, stmt_date, article_id, cue_start, position"
+
+
+def statements(
+    conn: sqlite3.Connection,
+    actor: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    place: str | None = None,
+    article_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Statements matching every given filter, one flat dict each.
+
+    ``actor``/``place`` match case-insensitively as substrings ("reznikov" finds
+    "Oleksii Reznikov", by actor name or by the source words). ``since``/``until``
+    keep statements whose date interval overlaps the range; with no resolved time
+    the publication date stands in (``date_precision`` "published").
+    Ordered by date, then article, then cue offset; undated statements last.
+    """
+    params: dict[str, object] = {
+        "actor": _fold(actor),
+        "since": None if since is None else since.isoformat(),
+        "until": None if until is None else until.isoformat(),
+        "place": _fold(place),
+        "article_id": article_id,
+    }
+    given = [name for name, value in params.items() if value is not None]
+    where = " WHERE " + " AND ".join(_FILTERS[n] for n in given) if given else ""
+    rows = conn.execute(_DATED_STATEMENTS + where + _ORDER, params).fetchall()
+    return [_flat_statement(row) for row in rows]
+
+
+def _flat_statement(row: sqlite3.Row) -> dict[str, Any]:
+    content = _load_spans(row["content"])
+    hedges = json.loads(row["hedges"])
+    return {
+        "statement_id": row["id"],
+        "article_id": row["article_id"],
+        "article_title": row["article_title"],
+        "publisher": row["publisher"],
+        "url": row["url"],
+        "published": row["published"],
+        "source_text": row["source_text"],
+        "source_start": row["source_start"],
+        "source_end": row["source_end"],
+        "actor_id": row["actor_id"],
+        "actor": row["actor_name"],
+        "side": row["side"],
+        "cue": row["cue_text"],
+        "cue_start": row["cue_start"],
+        "cue_end": row["cue_end"],
+        "content": CONTENT_JOINER.join(span.text for span in content),
+        "content_start": content[0].start if content else None,
+        "content_end": content[-1].end if content else None,
+        "kind": row["kind"],
+        "channel": row["channel_type"],
+        "platform": row["channel_platform"],
+        "date": row["stmt_date"],
+        "date_end": row["stmt_date_end"],
+        "date_precision": row["stmt_date_precision"],
+        "time_text": row["time_text"],
+        "place": row["place_text"],
+        "hedges": "; ".join(h[2] for h in hedges) or None,
+        "proposition_key": row["proposition_key"],
+        "polarity": row["proposition_polarity"],
+        "stance": row["stance_label"],
+    }
+
+
+_ARTICLE_SUMMARY = """
+SELECT a.id, a.title, a.publisher, a.url, a.published, a.source, a.schema_version,
+    a.claimtrack_version, a.model, a.model_version, a.lexicon_hash, a.added_at, a.updated_at,
+    (SELECT count(*) FROM statements AS s WHERE s.article_id = a.id) AS statement_count
+FROM articles AS a
+"""
+
+
+def articles(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every stored article without its text, by publication date (undated last)."""
+    rows = conn.execute(_ARTICLE_SUMMARY + " ORDER BY a.published IS NULL, a.published, a.id")
+    sources = _sources(conn)
+    return [_article_summary(row, sources.get(row["id"], [])) for row in rows.fetchall()]
+
+
+def _sources(conn: sqlite3.Connection, article_id: str | None = None) -> dict[str, list[str]]:
+    sql = "SELECT article_id, source FROM article_sources"
+    if article_id is not None:
+        sql += " WHERE article_id = :article_id"
+    rows = conn.execute(sql + " ORDER BY first_seen, source", {"article_id": article_id})
+    out: dict[str, list[str]] = {}
+    for row in rows.fetchall():
+        out.setdefault(row["article_id"], []).append(row["source"])
+    return out
+
+
+def _article_summary(row: sqlite3.Row, sources: list[str]) -> dict[str, Any]:
+    return {
+        "article_id": row["id"],
+        "title": row["title"],
+        "publisher": row["publisher"],
+        "url": row["url"],
+        "published": row["published"],
+        "source": row["source"],
+        "sources": sources,
+        "statements": row["statement_count"],
+        "schema_version": row["schema_version"],
+        "claimtrack_version": row["claimtrack_version"],
+        "model": row["model"],
+        "model_version": row["model_version"],
+        "lexicon_hash": row["lexicon_hash"],
+        "added_at": row["added_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """One article's summary plus ``text``, ``encoding`` and ``exclusions``; None if absent."""
+    row = conn.execute(_ARTICLE_SUMMARY + " WHERE a.id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    extra = conn.execute("SELECT text, encoding FROM articles WHERE id = ?", (article_id,))
+    text, encoding = extra.fetchone()
+    exclusions = [
+        {"start": e.span.start, "end": e.span.end, "text": e.span.text, "reason": e.reason}
+        for e in _exclusions(conn, article_id)
+    ]
+    summary = _article_summary(row, _sources(conn, article_id).get(article_id, []))
+    return {**summary, "text": text, "encoding": encoding, "exclusions": exclusions}
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Rows per ledger table: ``{"articles": 1, "article_sources": 2, ...}``."""
+    # Table names come from TABLES above; identifiers cannot be parameters.
+    return {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}
+
+
+def analysis(conn: sqlite3.Connection, article_id: str) -> Analysis | None:
+    """The stored analysis of ``article_id`` rebuilt as records, or None.
+
+    Equal to the ``Analysis`` that was added, except that ``article.source`` is
+    the source of the analysis stored last.
+    """
+    row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        return None
+    return Analysis(
+        article=_article(row),
+        exclusions=_exclusions(conn, article_id),
+        actors=_actors(conn, article_id),
+        statements=_statements(conn, article_id),
+        stamp=Stamp(
+            row["claimtrack_version"], row["model"], row["model_version"], row["lexicon_hash"]
+        ),
+        schema_version=row["schema_version"],
+    )
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _span(row: sqlite3.Row, prefix: str) -> Span | None:
+    """The span stored in ``<prefix>_start/_end/_text``, or None."""
+    start = row[f"{prefix}_start"]
+    if start is None:
+        return None
+    return Span(start, row[f"{prefix}_end"], row[f"{prefix}_text"])
+
+
+def _load_spans(data: str) -> tuple[Span, ...]:
+    """``'[[0, 4, "Kyiv"]]'`` -> ``(Span(0, 4, "Kyiv"),)``."""
+    return tuple(Span(start, end, text) for start, end, text in json.loads(data))
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        text=row["text"],
+        source=row["source"],
+        title=row["title"],
+        publisher=row["publisher"],
+        url=row["url"],
+        published=_date(row["published"]),
+        encoding=row["encoding"],
+    )
+
+
+def _exclusions(conn: sqlite3.Connection, article_id: str) -> tuple[Exclusion, ...]:
+    rows = conn.execute(
+        "SELECT * FROM exclusions WHERE article_id = ? ORDER BY position", (article_id,)
+    )
+    return tuple(Exclusion(cast(Span, _span(r, "span")), r["reason"]) for r in rows.fetchall())
+
+
+def _actors(conn: sqlite3.Connection, article_id: str) -> tuple[Actor, ...]:
+    rows = conn.execute(
+        "SELECT * FROM actors WHERE article_id = ? ORDER BY position", (article_id,)
+    )
+    return tuple(_actor(r) for r in rows.fetchall())
+
+
+def _actor(row: sqlite3.Row) -> Actor:
+    evidence = _span(row, "side")
+    return Actor(
+        actor_id=row["actor_id"],
+        name=row["name"],
+        kind=cast(ActorKind, row["kind"]),
+        titles=tuple(json.loads(row["titles"])),
+        side=None if evidence is None else Side(row["side"], evidence),
+        mentions=_load_spans(row["mentions"]),
+    )
+
+
+def _statements(conn: sqlite3.Connection, article_id: str) -> tuple[Statement, ...]:
+    rows = conn.execute(
+        "SELECT * FROM statements WHERE article_id = ? ORDER BY position", (article_id,)
+    )
+    return tuple(_statement(r) for r in rows.fetchall())
+
+
+def _statement(row: sqlite3.Row) -> Statement:
+    attribution = Attribution(
+        id=row["id"],
+        article_id=row["article_id"],
+        kind=cast(AttributionKind, row["kind"]),
+        cue=cast(Span, _span(row, "cue")),
+        source=_span(row, "source"),
+        content=_load_spans(row["content"]),
+        notes=tuple(json.loads(row["notes"])),
+    )
+    return Statement(
+        attribution=attribution,
+        actor_id=row["actor_id"],
+        channel=_channel(row),
+        time=_time(row),
+        place=_span(row, "place"),
+        hedges=tuple(Hedge(Span(s, e, t), by) for s, e, t, by in json.loads(row["hedges"])),
+        proposition=_proposition(row),
+        stance=Stance(cast(StanceLabel, row["stance_label"]), _load_spans(row["stance_evidence"])),
+    )
+
+
+def _channel(row: sqlite3.Row) -> Channel:
+    return Channel(
+        type=cast(ChannelType, row["channel_type"]),
+        platform=row["channel_platform"],
+        evidence=_span(row, "channel_evidence"),
+        carried_over=bool(row["channel_carried_over"]),
+    )
+
+
+def _time(row: sqlite3.Row) -> TimeRef | None:
+    if row["time_span_start"] is None:
+        return None
+    return TimeRef(
+        span=Span(row["time_span_start"], row["time_span_end"], row["time_text"]),
+        precision=cast(Precision, row["time_precision"]),
+        start=_date(row["time_start"]),
+        end=_date(row["time_end"]),
+        duration=row["time_duration"],
+    )
+
+
+def _proposition(row: sqlite3.Row) -> Proposition | None:
+    if row["proposition_key"] is None:
+        return None
+    return Proposition(
+        key=row["proposition_key"],
+        subject=_span(row, "proposition_subject"),
+        predicate=row["proposition_predicate"],
+        object=_span(row, "proposition_object"),
+        polarity=row["proposition_polarity"],
+    )

@@ -1,0 +1,475 @@
+"""The ledger: analyses stored in a SQLite file, one transaction per article.
+
+Articles are keyed on ``Article.id`` (a hash of the text) and each stored
+analysis on a fingerprint of everything in it but the place it was read from.
+Adding the same analysis again changes nothing; adding another analysis of the
+same article (another claimtrack, model or lexicon; another publication date)
+replaces that article's rows. Every place an article was seen is kept in
+``article_sources``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from datetime import date, datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+from claimtrack.errors import LedgerError
+from claimtrack.ledger import queries
+from claimtrack.ledger.migrations import migrate, rollback
+from claimtrack.records import Actor, Analysis, Article, Span, Statement, to_dict
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing.Self needs Python 3.11
+
+AddOutcome = Literal["added", "replaced", "unchanged"]
+
+# How long a writer waits for another connection's transaction before giving up.
+BUSY_TIMEOUT_S = 30.0
+
+# SQLITE_NOTADB: the file exists but is not a SQLite database.
+_SQLITE_NOTADB = 26
+
+
+class Ledger:
+    """A ledger file; use as a context manager or call ``close()``.
+
+    >>> with Ledger(tmp / "news.db") as ledger:  # doctest: +SKIP
+    ...     ledger.add(analysis)                    # "added", then "unchanged"
+    ...     ledger.statements(actor="reznikov")     # [{"actor": "Oleksii Reznikov", ...}]
+    """
+
+    def __init__(self, path: str | Path = "claimtrack.db") -> None:
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = open_connection(self.path)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._conn is None else "open"
+        return f"Ledger({str(self.path)!r}, {state})"
+
+    def close(self) -> None:
+        """Close the file; calling it again does nothing."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise LedgerError(f"{self.path}: ledger is closed")
+        return self._conn
+
+    def add(self, analysis: Analysis) -> AddOutcome:
+        """Store one analysed article in one transaction; say what changed.
+
+        "added" for a new article, "unchanged" when the same analysis is already
+        stored, "replaced" when another analysis of the same text was. On any
+        failure nothing of this article is written and ``LedgerError`` (or the
+        original exception) is raised.
+        """
+        conn = self._db
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            outcome = store_analysis(conn, analysis)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            rollback(conn)
+            article = analysis.article
+            raise LedgerError(
+                f"{self.path}: cannot store article {article.id} from {article.source}: {exc}"
+            ) from exc
+        except BaseException:
+            rollback(conn)
+            raise
+        return outcome
+
+    def statements(
+        self,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        place: str | None = None,
+        article_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Statements as flat dicts, ordered by date, article, cue; see ``queries.statements``."""
+        return queries.statements(
+            self._db, actor=actor, since=since, until=until, place=place, article_id=article_id
+        )
+
+    def articles(self) -> list[dict[str, Any]]:
+        """One dict per stored article (no text), by publication date."""
+        return queries.articles(self._db)
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """One article with its text and exclusions, or None if not stored."""
+        return queries.article(self._db, article_id)
+
+    def analysis(self, article_id: str) -> Analysis | None:
+        """The stored analysis of one article, rebuilt as records, or None."""
+        return queries.analysis(self._db, article_id)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table: ``{"articles": 1, "statements": 2, ...}``."""
+        return queries.counts(self._db)
+
+
+def open_connection(path: Path) -> sqlite3.Connection:
+    """A connection to the ledger at ``path``, created or migrated as needed.
+
+    Raises ``LedgerError`` ("not a claimtrack ledger: ...") for a file that is not
+    one, and ``SchemaVersionError`` for a ledger from a newer claimtrack.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise LedgerError(f"{path}: cannot open ledger: {exc}") from exc
+    try:
+        _prepare(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        # WAL lets readers work while one writer writes; it is also the first
+        # statement that reads the file, so a non-database fails here.
+        conn.execute("PRAGMA journal_mode = WAL")
+        migrate(conn, str(path))
+    except sqlite3.DatabaseError as exc:
+        if _not_a_database(exc):
+            raise LedgerError(f"not a claimtrack ledger: {path} ({exc})") from exc
+        raise LedgerError(f"{path}: cannot open ledger: {exc}") from exc
+    conn.row_factory = sqlite3.Row
+    queries.register_functions(conn)
+
+
+def _not_a_database(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    return code == _SQLITE_NOTADB or "not a database" in str(exc)
+
+
+def store_analysis(conn: sqlite3.Connection, analysis: Analysis) -> AddOutcome:
+    """Write ``analysis`` inside the caller's transaction; returns what changed."""
+    article = analysis.article
+    _check_statements_belong(analysis)
+    fingerprint = analysis_hash(analysis)
+    now = _now()
+    row = conn.execute("SELECT analysis_hash FROM articles WHERE id = ?", (article.id,)).fetchone()
+    outcome: AddOutcome
+    if row is None:
+        _insert_article(conn, _article_row(analysis, fingerprint, now))
+        _insert_children(conn, analysis)
+        outcome = "added"
+    elif row[0] == fingerprint:
+        outcome = "unchanged"
+    else:
+        _update_article(conn, _article_row(analysis, fingerprint, now))
+        _delete_children(conn, article.id)
+        _insert_children(conn, analysis)
+        outcome = "replaced"
+    _insert_source(conn, article, now)
+    return outcome
+
+
+def _check_statements_belong(analysis: Analysis) -> None:
+    for statement in analysis.statements:
+        if statement.attribution.article_id != analysis.article.id:
+            raise LedgerError(
+                f"statement {statement.id} belongs to article {statement.attribution.article_id},"
+                f" not {analysis.article.id}"
+            )
+
+
+def analysis_hash(analysis: Analysis) -> str:
+    """A fingerprint of everything stored for an article except where it was read.
+
+    The same text read from two files gives the same hash; another stamp, or
+    another publication date (which moves every resolved "on Friday"), does not.
+    """
+    data = to_dict(analysis)
+    del data["article"]["source"]
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(day: date | None) -> str | None:
+    # Dates go in as ISO text: sqlite3's default date adapters are deprecated (3.12).
+    return None if day is None else day.isoformat()
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _spans(spans: tuple[Span, ...]) -> list[list[object]]:
+    return [[s.start, s.end, s.text] for s in spans]
+
+
+def _span_columns(prefix: str, span: Span | None) -> dict[str, object]:
+    """``("cue", Span(3, 7, "said"))`` -> ``{"cue_start": 3, "cue_end": 7, "cue_text": "said"}``."""
+    return {
+        f"{prefix}_start": None if span is None else span.start,
+        f"{prefix}_end": None if span is None else span.end,
+        f"{prefix}_text": None if span is None else span.text,
+    }
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(columns)
+    params = ", ".join(f":{c}" for c in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({params})"
+
+
+ARTICLE_COLUMNS = (
+    "id",
+    "text",
+    "source",
+    "title",
+    "publisher",
+    "url",
+    "published",
+    "encoding",
+    "schema_version",
+    "claimtrack_version",
+    "model",
+    "model_version",
+    "lexicon_hash",
+    "analysis_hash",
+    "added_at",
+    "updated_at",
+)
+
+
+def _article_row(analysis: Analysis, fingerprint: str, now: str) -> dict[str, object]:
+    article, stamp = analysis.article, analysis.stamp
+    return {
+        "id": article.id,
+        "text": article.text,
+        "source": article.source,
+        "title": article.title,
+        "publisher": article.publisher,
+        "url": article.url,
+        "published": _iso(article.published),
+        "encoding": article.encoding,
+        "schema_version": analysis.schema_version,
+        "claimtrack_version": stamp.claimtrack_version,
+        "model": stamp.model,
+        "model_version": stamp.model_version,
+        "lexicon_hash": stamp.lexicon_hash,
+        "analysis_hash": fingerprint,
+        "added_at": now,
+        "updated_at": now,
+    }
+
+
+def _insert_article(conn: sqlite3.Connection, row: dict[str, object]) -> None:
+    conn.execute(_insert_sql("articles", ARTICLE_COLUMNS), row)
+
+
+def _update_article(conn: sqlite3.Connection, row: dict[str, object]) -> None:
+    # added_at stays: it says when the article was first stored.
+    kept = ("id", "added_at")
+    assignments = ", ".join(f"{c} = :{c}" for c in ARTICLE_COLUMNS if c not in kept)
+    conn.execute(f"UPDATE articles SET {assignments} WHERE id = :id", row)
+
+
+def _delete_children(conn: sqlite3.Connection, article_id: str) -> None:
+    for table in ("statements", "actors", "exclusions"):
+        conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+
+
+def _insert_children(conn: sqlite3.Connection, analysis: Analysis) -> None:
+    _insert_exclusions(conn, analysis)
+    _insert_actors(conn, analysis)
+    _insert_statements(conn, analysis)
+
+
+def _insert_source(conn: sqlite3.Connection, article: Article, now: str) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO article_sources (article_id, source, first_seen) VALUES (?, ?, ?)",
+        (article.id, article.source, now),
+    )
+
+
+def _insert_exclusions(conn: sqlite3.Connection, analysis: Analysis) -> None:
+    rows = [
+        (analysis.article.id, i, e.span.start, e.span.end, e.span.text, e.reason)
+        for i, e in enumerate(analysis.exclusions)
+    ]
+    conn.executemany(
+        "INSERT INTO exclusions (article_id, position, span_start, span_end, span_text, reason)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+ACTOR_COLUMNS = (
+    "article_id",
+    "actor_id",
+    "position",
+    "name",
+    "kind",
+    "titles",
+    "side",
+    "side_start",
+    "side_end",
+    "side_text",
+    "mentions",
+)
+
+
+def _actor_row(article_id: str, position: int, actor: Actor) -> dict[str, object]:
+    side = actor.side
+    return {
+        "article_id": article_id,
+        "actor_id": actor.actor_id,
+        "position": position,
+        "name": actor.name,
+        "kind": actor.kind,
+        "titles": _json(list(actor.titles)),
+        "side": None if side is None else side.name,
+        **_span_columns("side", None if side is None else side.evidence),
+        "mentions": _json(_spans(actor.mentions)),
+    }
+
+
+def _insert_actors(conn: sqlite3.Connection, analysis: Analysis) -> None:
+    rows = [_actor_row(analysis.article.id, i, a) for i, a in enumerate(analysis.actors)]
+    conn.executemany(_insert_sql("actors", ACTOR_COLUMNS), rows)
+
+
+STATEMENT_COLUMNS = (
+    "id",
+    "article_id",
+    "position",
+    "kind",
+    "cue_start",
+    "cue_end",
+    "cue_text",
+    "source_start",
+    "source_end",
+    "source_text",
+    "content",
+    "notes",
+    "actor_id",
+    "actor_name",
+    "side",
+    "channel_type",
+    "channel_platform",
+    "channel_evidence_start",
+    "channel_evidence_end",
+    "channel_evidence_text",
+    "channel_carried_over",
+    "time_span_start",
+    "time_span_end",
+    "time_text",
+    "time_precision",
+    "time_start",
+    "time_end",
+    "time_duration",
+    "place_start",
+    "place_end",
+    "place_text",
+    "hedges",
+    "proposition_key",
+    "proposition_predicate",
+    "proposition_polarity",
+    "proposition_subject_start",
+    "proposition_subject_end",
+    "proposition_subject_text",
+    "proposition_object_start",
+    "proposition_object_end",
+    "proposition_object_text",
+    "stance_label",
+    "stance_evidence",
+)
+
+
+def _insert_statements(conn: sqlite3.Connection, analysis: Analysis) -> None:
+    actors = {a.actor_id: a for a in analysis.actors}
+    rows = [
+        _statement_row(s, i, actors.get(s.actor_id or ""))
+        for i, s in enumerate(analysis.statements)
+    ]
+    conn.executemany(_insert_sql("statements", STATEMENT_COLUMNS), rows)
+
+
+def _statement_row(statement: Statement, position: int, actor: Actor | None) -> dict[str, object]:
+    """One ``statements`` row; ``actor`` (if resolved) supplies the name and side."""
+    att = statement.attribution
+    return {
+        "id": statement.id,
+        "article_id": att.article_id,
+        "position": position,
+        "kind": att.kind,
+        **_span_columns("cue", att.cue),
+        **_span_columns("source", att.source),
+        "content": _json(_spans(att.content)),
+        "notes": _json(list(att.notes)),
+        "actor_id": statement.actor_id,
+        "actor_name": None if actor is None else actor.name,
+        "side": None if actor is None or actor.side is None else actor.side.name,
+        **_channel_columns(statement),
+        **_time_columns(statement),
+        **_span_columns("place", statement.place),
+        "hedges": _json([[h.span.start, h.span.end, h.span.text, h.by] for h in statement.hedges]),
+        **_proposition_columns(statement),
+        "stance_label": statement.stance.label,
+        "stance_evidence": _json(_spans(statement.stance.evidence)),
+    }
+
+
+def _channel_columns(statement: Statement) -> dict[str, object]:
+    channel = statement.channel
+    return {
+        "channel_type": channel.type,
+        "channel_platform": channel.platform,
+        **_span_columns("channel_evidence", channel.evidence),
+        "channel_carried_over": int(channel.carried_over),
+    }
+
+
+def _time_columns(statement: Statement) -> dict[str, object]:
+    time = statement.time
+    return {
+        "time_span_start": None if time is None else time.span.start,
+        "time_span_end": None if time is None else time.span.end,
+        "time_text": None if time is None else time.span.text,
+        "time_precision": None if time is None else time.precision,
+        "time_start": None if time is None else _iso(time.start),
+        "time_end": None if time is None else _iso(time.end),
+        "time_duration": None if time is None else time.duration,
+    }
+
+
+def _proposition_columns(statement: Statement) -> dict[str, object]:
+    prop = statement.proposition
+    return {
+        "proposition_key": None if prop is None else prop.key,
+        "proposition_predicate": None if prop is None else prop.predicate,
+        "proposition_polarity": None if prop is None else prop.polarity,
+        **_span_columns("proposition_subject", None if prop is None else prop.subject),
+        **_span_columns("proposition_object", None if prop is None else prop.object),
+    }
