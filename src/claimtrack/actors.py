@@ -1,0 +1,297 @@
+"""Actors: resolve each statement's source to one person or body within an article.
+
+First version, on the parse, NER and the lexicons (no coreference model):
+
+* a source mention is split into its **core** (the head noun with its name,
+  compounds, possessor and "of"-phrase) and its **description** (an
+  apposition: "Hanna Maliar, *Ukraine's deputy defense minister*");
+* person names merge when one is the other's trailing part ("Reznikov" and
+  "Oleksii Reznikov"); PERSON entities anywhere in the article supply full
+  names for surname-only sources;
+* descriptions merge with an earlier actor whose core or description has the
+  same head and a superset of the words ("the defense ministry" ->
+  "Russia's defense ministry");
+* pronouns ("he", "she", "it", "they") go to the most recent compatible actor;
+* the side comes from a possessive, demonym or "of"-phrase naming a country
+  (or its capital), from the actor being a country or capital itself, and
+  for an organisation with no country in sight, from its own name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from claimtrack.lexicons import Lexicons
+from claimtrack.records import Actor, ActorKind, Article, Attribution, Side, Span, stable_id
+
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_THING_PRONOUNS = {"it"}
+_GROUP_PRONOUNS = {"they", "them", "we"}
+_CORE_DEPS = {"compound", "poss", "case", "amod", "nmod", "det", "flat", "nummod"}
+
+
+@dataclass(slots=True)
+class _Cluster:
+    name: str
+    kind: ActorKind
+    tokens: set[str]  # lower-cased name words, for matching persons
+    mentions: list[Span] = field(default_factory=list)
+    descs: list[set[str]] = field(default_factory=list)  # word sets of descriptions
+    titles: list[str] = field(default_factory=list)
+    side: Side | None = None
+    head: str = ""  # lemma of the head noun, for descriptions
+
+
+def resolve_actors(
+    doc: Doc, attributions: Sequence[Attribution], article: Article, lex: Lexicons
+) -> tuple[list[Actor], dict[str, str]]:
+    """Group the sources of ``attributions`` into actors.
+
+    Returns the actors and a map attribution id -> actor id. Attributions
+    without a source have no entry.
+
+    "Oleksii Reznikov told ... Reznikov said" -> one actor "Oleksii Reznikov".
+    """
+    clusters: list[_Cluster] = []
+    persons = _person_entities(doc)
+    links: dict[str, int] = {}
+    for attr in sorted(attributions, key=lambda a: a.cue.start):
+        if attr.source is None:
+            continue
+        src = doc.char_span(attr.source.start, attr.source.end, alignment_mode="expand")
+        if src is None or not len(src):
+            continue
+        links[attr.id] = _assign(src, clusters, persons, lex, article)
+    for cluster in clusters:
+        if cluster.side is None:
+            cluster.side = _own_side(cluster, lex)
+    actors = [_to_actor(c, article) for c in clusters]
+    return actors, {aid: actors[k].actor_id for aid, k in links.items()}
+
+
+def _to_actor(c: _Cluster, article: Article) -> Actor:
+    return Actor(
+        actor_id=stable_id(article.id, c.kind, c.name),
+        name=c.name,
+        kind=c.kind,
+        titles=tuple(dict.fromkeys(c.titles)),
+        side=c.side,
+        mentions=tuple(sorted(set(c.mentions), key=lambda s: (s.start, s.end))),
+    )
+
+
+def _assign(
+    src: SpacySpan, clusters: list[_Cluster], persons: Sequence[SpacySpan], lex: Lexicons, article: Article
+) -> int:
+    """Index of the cluster ``src`` belongs to, creating one when none fits."""
+    text = article.text
+    head = src.root
+    mention = Span.of(text, src.start_char, src.end_char)
+    if head.lower_ in _PERSON_PRONOUNS | _THING_PRONOUNS | _GROUP_PRONOUNS and len(src) == 1:
+        k = _antecedent(head, clusters)
+        if k is not None:
+            clusters[k].mentions.append(mention)
+            return k
+        clusters.append(_Cluster(head.text, "unnamed", set(), [mention]))
+        return len(clusters) - 1
+    core = _core(head)
+    description = [c for c in head.children if c.dep_ == "appos"]
+    name_toks, title_toks = _split_name(core, head, lex)
+    kind = _kind(head, name_toks, title_toks, src, persons, lex)
+    words: set[str] = set()
+    if kind == "person" and name_toks:
+        name = _full_name(name_toks, persons)
+        words = {w.lower() for w in name.split()}
+        k = _find_person(words, clusters)
+    else:
+        name = _phrase(core)
+        k = _find_description(_content_words(core, lex), clusters, lex)
+    if k is None:
+        clusters.append(_Cluster(name, kind, words, head=head.lemma_.lower()))
+        k = len(clusters) - 1
+    cluster = clusters[k]
+    if len(name) > len(cluster.name) and kind == cluster.kind:
+        cluster.name, cluster.tokens = name, cluster.tokens | words
+    cluster.mentions.append(mention)
+    if kind != "person" or not name_toks:
+        cluster.descs.append(_content_words(core, lex))
+    for tok in description:
+        cluster.titles.append(_phrase(list(tok.subtree)))
+        cluster.descs.append(_content_words(_core(tok), lex))
+    if title_toks and kind == "person":
+        cluster.titles.append(_phrase(title_toks))
+    if cluster.side is None:
+        cluster.side = _side(list(src) + _person_context(name, persons), lex, text)
+    return k
+
+
+def _core(head: Token) -> list[Token]:
+    """The head with its name parts, possessor, modifiers and a capitalised "of"-phrase."""
+    toks = [head]
+    for child in head.children:
+        if child.dep_ in _CORE_DEPS and child.i < head.i:
+            toks.extend(child.subtree)
+        elif child.dep_ == "prep" and child.i > head.i and child.lower_ in ("of", "for"):
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs and objs[0].text[:1].isupper():
+                toks.extend(child.subtree)
+    return sorted(set(toks), key=lambda t: t.i)
+
+
+def _split_name(core: Sequence[Token], head: Token, lex: Lexicons) -> tuple[list[Token], list[Token]]:
+    """The proper-noun run ending at the head (the name) and what precedes it (titles, demonyms)."""
+    name: list[Token] = []
+    for tok in reversed([t for t in core if t.i <= head.i]):
+        if tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in lex.titles and not lex.country_of(tok.text):
+            name.insert(0, tok)
+        else:
+            break
+    titles = [t for t in core if t.i < head.i and t not in name and not t.is_punct and t.dep_ != "det"]
+    return name, titles
+
+
+def _kind(
+    head: Token, name: Sequence[Token], titles: Sequence[Token], src: SpacySpan,
+    persons: Sequence[SpacySpan], lex: Lexicons,
+) -> ActorKind:
+    labels = {e.label_ for e in src.ents if e.root == head or head in e}
+    if head.pos_ == "PROPN" and lex.country_of(head.text) and len(name) <= 1:
+        return "government"
+    if "PERSON" in labels or name and any(e.text.split()[-1].lower() == head.lower_ for e in persons):
+        return "person"
+    appos_heads = {c.lemma_.lower() for c in head.children if c.dep_ == "appos"}
+    if name and appos_heads & lex.titles:
+        return "person"
+    if any(c.dep_ == "prep" and c.lower_ in ("of", "for") and c.i > head.i for c in head.children):
+        return "organisation"  # "General Staff of the Armed Forces", "Ministry of Defence"
+    if "ORG" in labels or "NORP" in labels:
+        return "organisation"
+    if head.pos_ == "NOUN" and (head.lemma_.lower() in lex.collective_sources or head.tag_ == "NNS"):
+        return "group"
+    if head.lower_ in lex.titles or any(t.lower_ in lex.titles for t in titles) and name:
+        return "person"
+    if len(name) >= 2 and head.pos_ == "PROPN":
+        return "person"
+    return "organisation" if head.pos_ in ("PROPN", "NOUN") else "unnamed"
+
+
+def _full_name(name_toks: Sequence[Token], persons: Sequence[SpacySpan]) -> str:
+    """The fullest PERSON entity in the article ending with the same surname."""
+    name = " ".join(t.text for t in name_toks)
+    surname = name_toks[-1].lower_
+    for ent in persons:
+        words = ent.text.split()
+        if words and words[-1].lower() == surname and len(ent.text) > len(name):
+            if all(w.lower() in {x.lower() for x in words} for w in name.split()):
+                name = ent.text
+    return name
+
+
+def _find_person(words: set[str], clusters: Sequence[_Cluster]) -> int | None:
+    for k, c in enumerate(clusters):
+        if c.kind == "person" and c.tokens and (words <= c.tokens or c.tokens <= words):
+            return k
+    return None
+
+
+def _find_description(words: set[str], clusters: Sequence[_Cluster], lex: Lexicons) -> int | None:
+    """The latest actor with a description of the same words, give or take a country.
+
+    "the defense ministry" matches "Russia's defense ministry"; "the defense
+    minister" does not match "the deputy defense minister".
+    """
+    if not words:
+        return None
+    countries = {c.lower() for c in lex.countries.values()}
+    best: tuple[int, int] | None = None  # (latest mention start, cluster index)
+    for k, cluster in enumerate(clusters):
+        for desc in cluster.descs:
+            if words <= desc and desc - words <= countries and (desc & words) - countries:
+                last = max(m.start for m in cluster.mentions)
+                if best is None or last > best[0]:
+                    best = (last, k)
+    return best[1] if best else None
+
+
+def _antecedent(pronoun: Token, clusters: Sequence[_Cluster]) -> int | None:
+    lower = pronoun.lower_
+    wanted: set[str] = (
+        {"person"} if lower in _PERSON_PRONOUNS
+        else {"organisation", "government"} if lower in _THING_PRONOUNS
+        else {"group", "organisation", "government"}
+    )
+    best: tuple[int, int] | None = None
+    for k, c in enumerate(clusters):
+        if c.kind not in wanted:
+            continue
+        last = max((m.start for m in c.mentions if m.start < pronoun.idx), default=-1)
+        if last >= 0 and (best is None or last > best[0]):
+            best = (last, k)
+    return best[1] if best else None
+
+
+def _person_entities(doc: Doc) -> list[SpacySpan]:
+    return [e for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 1]
+
+
+def _person_context(name: str, persons: Sequence[SpacySpan]) -> list[Token]:
+    """Modifiers around other mentions of a person ("*Russian* oligarch ... Yevgeny X")."""
+    out: list[Token] = []
+    for ent in persons:
+        if ent.text != name:
+            continue
+        root = ent.root
+        out.extend(t for c in root.children if c.i < root.i for t in c.subtree)
+        if root.dep_ in ("conj", "appos"):
+            out.extend(t for c in root.head.children if c.dep_ in ("amod", "compound", "poss") for t in c.subtree)
+    return out
+
+
+def _side(tokens: Iterable[Token], lex: Lexicons, text: str) -> Side | None:
+    """The first country named by a possessive, demonym, compound or "of"-object."""
+    for tok in tokens:
+        if tok.dep_ in ("poss", "amod", "compound", "pobj", "nsubj", "ROOT", "appos", "nmod") or tok.pos_ in ("ADJ", "PROPN"):
+            if tok.dep_ == "pobj" and tok.head.lower_ != "of":
+                continue
+            country = lex.country_of(tok.text)
+            if country:
+                return Side(country, Span.of(text, tok.idx, tok.idx + len(tok)))
+    return None
+
+
+def _own_side(c: _Cluster, lex: Lexicons) -> Side | None:
+    """A country or capital speaks for its country; an organisation with no country in sight for itself."""
+    country = lex.country_of(c.name)
+    if c.kind == "government" and country and c.mentions:
+        return Side(country, c.mentions[0])
+    if c.kind == "organisation" and c.mentions and any(w[:1].isupper() for w in c.name.split()):
+        m = c.mentions[0]
+        return Side(c.name, m)
+    return None
+
+
+def _phrase(toks: Sequence[Token]) -> str:
+    toks = [t for t in toks if not t.is_space]
+    while toks and toks[0].dep_ == "det" and toks[0].lower_ in ("the", "a", "an"):
+        toks = toks[1:]
+    if not toks:
+        return ""
+    doc = toks[0].doc
+    end = toks[-1].idx + len(toks[-1])
+    text = doc.text[toks[0].idx : end]
+    if text.count("(") > text.count(")") and doc.text[end : end + 1] == ")":
+        text += ")"
+    return text.strip(" ,")
+
+
+def _content_words(toks: Iterable[Token], lex: Lexicons) -> set[str]:
+    """Lemmas of a description's words, with demonyms and capitals read as their country."""
+    out = set()
+    for t in toks:
+        if t.is_alpha and not t.is_stop:
+            country = lex.country_of(t.text)
+            out.add(country.lower() if country else t.lemma_.lower())
+    return out

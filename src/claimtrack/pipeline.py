@@ -1,0 +1,164 @@
+"""The pipeline: the only place that knows the order of the stages.
+
+    ingest -> clean -> nlp (nlp.pipe, batched) -> attributions -> actors ->
+    channel / time / place / hedges -> proposition / stance -> Analysis
+
+``run`` takes articles (and the ingest stage's failures, passed through) and
+yields one ``Analysis`` or ``Failure`` per input, in input order. A failure in
+one article never stops the batch. spaCy Docs never leave this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from claimtrack import __version__, attributions, channels, claims, clean, nlp as nlp_stage, temporal
+from claimtrack.actors import resolve_actors
+from claimtrack.lexicons import Lexicons
+from claimtrack.records import (
+    Analysis,
+    Article,
+    Attribution,
+    Channel,
+    Exclusion,
+    Failure,
+    Stamp,
+    Statement,
+)
+
+_CARRY_SENTENCES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    article: Article
+    exclusions: tuple[Exclusion, ...]
+
+
+def make_stamp(nlp: Language, lex: Lexicons) -> Stamp:
+    name, version = nlp_stage.model_id(nlp)
+    return Stamp(__version__, name, version, lex.digest)
+
+
+def run(
+    items: Iterable[Article | Failure], nlp: Language, lex: Lexicons, batch_size: int = 32
+) -> Iterator[Analysis | Failure]:
+    """Analyse articles in batches; failures (from ingest or from analysis) pass through in order."""
+    stamp = make_stamp(nlp, lex)
+    failures: dict[int, Failure] = {}
+
+    def texts() -> Iterator[tuple[str, _Pending | int]]:
+        for n, item in enumerate(items):
+            if isinstance(item, Failure):
+                failures[n] = item
+                yield "", n  # an empty doc keeps the order; costs nothing
+                continue
+            try:
+                excl = clean.find_exclusions(item, lex)
+                yield clean.mask_text(item.text, excl), _Pending(item, excl)
+            except Exception as err:  # a cleaning bug must not stop the batch
+                failures[n] = Failure(item.source, "clean", f"internal error in clean: {err!r}")
+                yield "", n
+
+    for doc, ctx in nlp_stage.parse(nlp, texts(), batch_size=batch_size):
+        if isinstance(ctx, int):
+            yield failures.pop(ctx)
+            continue
+        try:
+            yield analyze_doc(doc, ctx.article, ctx.exclusions, lex, stamp)
+        except Exception as err:  # one bad document costs one document
+            yield Failure(ctx.article.source, "analyze", f"internal error in analysis: {err!r}")
+
+
+def analyze_doc(
+    doc: Doc, article: Article, exclusions: tuple[Exclusion, ...], lex: Lexicons, stamp: Stamp
+) -> Analysis:
+    """All doc-level stages on one parsed article; the Doc is dropped after this."""
+    attrs = attributions.extract_attributions(doc, article, lex)
+    actors, actor_of = resolve_actors(doc, attrs, article, lex)
+    statements = [_statement(doc, a, article, actor_of.get(a.id), lex) for a in attrs]
+    statements = _inherit_context(doc, statements)
+    statements.sort(key=lambda s: (s.attribution.cue.start, s.attribution.cue.end))
+    return Analysis(article, exclusions, tuple(actors), tuple(statements), stamp)
+
+
+def _statement(doc: Doc, attr: Attribution, article: Article, actor_id: str | None, lex: Lexicons) -> Statement:
+    cue = channels.cue_token(doc, attr)
+    clause = channels.cue_clause(cue, attr)
+    phrase = channels.find_time_phrase(cue, clause, article.text)
+    time = temporal.normalize_time(phrase, article.published, future=_is_future(cue)) if phrase else None
+    hedges = channels.find_hedges(attr, clause, lex, doc)
+    proposition = claims.extract_proposition(doc, attr, lex)
+    return Statement(
+        attribution=attr,
+        actor_id=actor_id,
+        channel=channels.detect_channel(cue, clause, lex, article.text),
+        time=time,
+        place=channels.find_place(cue, clause, article.text),
+        hedges=hedges,
+        proposition=proposition,
+        stance=claims.detect_stance(attr, proposition, hedges, cue.lemma_.lower(), lex),
+    )
+
+
+def _is_future(cue: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in cue.children)
+
+
+def _inherit_context(doc: Doc, statements: list[Statement]) -> list[Statement]:
+    """Fill a missing channel, time or place from the governing cue or the speaker's last statement.
+
+    "X said on Friday, denying Y" -> "denying" takes "on Friday" (same clause
+    family, not marked as carried over). "X told the BBC ... X added" within
+    two sentences -> "added" takes the BBC interview, marked ``carried_over``.
+    """
+    by_cue: dict[int, Statement] = {}
+    for st in statements:
+        by_cue[channels.cue_token(doc, st.attribution).i] = st
+    sent_index = {s.start: k for k, s in enumerate(doc.sents)}
+    out: list[Statement] = []
+    last_by_actor: dict[str, tuple[int, Statement]] = {}
+    for st in sorted(statements, key=lambda s: s.attribution.cue.start):
+        cue = channels.cue_token(doc, st.attribution)
+        governor = _governing_statement(cue, by_cue)
+        if governor is not None:
+            st = _fill(st, governor)
+        k = sent_index[cue.sent.start]
+        if st.actor_id is not None:
+            prev = last_by_actor.get(st.actor_id)
+            if prev is not None and k - prev[0] <= _CARRY_SENTENCES and st.channel.type == "unknown":
+                st = _with_channel(st, prev[1].channel)
+            last_by_actor[st.actor_id] = (k, st)
+        out.append(st)
+    return out
+
+
+def _governing_statement(cue: Token, by_cue: dict[int, Statement]) -> Statement | None:
+    """The statement whose cue governs this one, when this one has no subject of its own."""
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children):
+        return None
+    tok = cue
+    while tok.dep_ in ("advcl", "conj", "xcomp") and tok.head.i != tok.i:
+        tok = tok.head
+        if tok.i in by_cue:
+            return by_cue[tok.i]
+    return None
+
+
+def _fill(st: Statement, gov: Statement) -> Statement:
+    return replace(
+        st,
+        channel=st.channel if st.channel.type != "unknown" else gov.channel,
+        time=st.time or gov.time,
+        place=st.place or gov.place,
+    )
+
+
+def _with_channel(st: Statement, channel: Channel) -> Statement:
+    if channel.type == "unknown":
+        return st
+    return replace(st, channel=Channel(channel.type, channel.platform, channel.evidence, carried_over=True))
