@@ -1,0 +1,138 @@
+"""Writers: JSON Lines (one object per article, schema ``claimtrack/1``), CSV and tables.
+
+JSON Lines carries everything, offsets included, and is described by
+``schema/claimtrack.v1.json``. CSV and table output are flat, one row per
+statement, for reading and spreadsheets.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from typing import IO, Any
+
+from tabulate import tabulate
+
+from claimtrack.records import SCHEMA_VERSION, Analysis, Statement, to_dict
+
+FORMATS = ("jsonl", "csv", "table")
+
+#: columns of the flat statement rows, in order
+COLUMNS = (
+    "statement_id", "article_id", "published", "source_text", "actor", "side", "cue",
+    "content", "kind", "channel", "platform", "date", "date_end", "date_precision", "place", "stance",
+    "hedges",
+)
+TABLE_COLUMNS = ("actor", "side", "cue", "content", "channel", "date", "stance")
+
+
+def analysis_json(analysis: Analysis) -> dict[str, Any]:
+    """One article's analysis as the documented JSON object (schema ``claimtrack/1``)."""
+    data = to_dict(analysis)
+    article = data.pop("article")
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "article": article,
+        "stamp": data["stamp"],
+        "exclusions": data["exclusions"],
+        "actors": data["actors"],
+        "statements": data["statements"],
+    }
+
+
+def statement_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    """Flat rows, one per statement, with the same keys as ``Ledger.statements()``."""
+    actors = {a.actor_id: a for a in analysis.actors}
+    published = analysis.article.published.isoformat() if analysis.article.published else None
+    rows = []
+    for st in analysis.statements:
+        actor = actors.get(st.actor_id) if st.actor_id else None
+        date, date_end, precision = _date(st, published)
+        attr = st.attribution
+        rows.append({
+            "statement_id": st.id,
+            "article_id": analysis.article.id,
+            "published": published,
+            "source_text": attr.source.text if attr.source else None,
+            "actor": actor.name if actor else None,
+            "side": actor.side.name if actor and actor.side else None,
+            "cue": attr.cue.text,
+            "content": " … ".join(c.text for c in attr.content),
+            "kind": attr.kind,
+            "channel": st.channel.type,
+            "platform": st.channel.platform,
+            "date": date,
+            "date_end": date_end,
+            "date_precision": precision,
+            "place": st.place.text if st.place else None,
+            "stance": st.stance.label,
+            "hedges": ", ".join(h.span.text for h in st.hedges) or None,
+        })
+    return rows
+
+
+def _date(st: Statement, published: str | None) -> tuple[str | None, str | None, str | None]:
+    """(start, end, precision) of when the statement was made; the publication date if unknown."""
+    t = st.time
+    if t is not None and t.start is not None:
+        return t.start.isoformat(), (t.end or t.start).isoformat(), t.precision
+    return published, published, "published" if published else None
+
+
+def write_jsonl(analyses: Iterable[Analysis], out: IO[str]) -> int:
+    n = 0
+    for analysis in analyses:
+        out.write(json.dumps(analysis_json(analysis), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[str], columns: Sequence[str] = COLUMNS) -> int:
+    """Write flat rows as jsonl, csv or a table; returns the number of rows."""
+    rows = list(rows)
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(dict(row), ensure_ascii=False, default=str) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        out.write(render_table(rows) + "\n")
+    return len(rows)
+
+
+def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = TABLE_COLUMNS) -> str:
+    """A grid table sized to the terminal, content wrapped rather than cut."""
+    if not rows:
+        return "(no statements)"
+    width = shutil.get_terminal_size((160, 40)).columns
+    content_width = max(30, width - 110)
+    body = []
+    for row in rows:
+        channel = row.get("channel") or ""
+        if row.get("platform"):
+            channel = f"{channel} ({row['platform']})"
+        date = row.get("date") or ""
+        if row.get("date_end") and row["date_end"] != date:
+            date = f"{date}..{str(row['date_end'])[5:]}"
+        if row.get("date_precision") == "published":
+            date = f"{date} (pub.)"
+        body.append([
+            _short(row.get("actor") or row.get("source_text") or "—", 28),
+            _short(row.get("side") or "", 18),
+            row.get("cue") or "",
+            _short(row.get("content") or "", content_width * 3),
+            channel,
+            date,
+            row.get("stance") or "",
+        ])
+    return tabulate(body, headers=list(columns), tablefmt="simple_grid",
+                    maxcolwidths=[20, 14, 12, content_width, 18, 16, 8])
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
