@@ -173,8 +173,8 @@ def _kind(
         return "group"
     if head.lower_ in lex.titles or any(t.lower_ in lex.titles for t in titles) and name:
         return "person"
-    if len(name) >= 2 and head.pos_ == "PROPN":
-        return "person"
+    if name and head.pos_ == "PROPN" and not labels:
+        return "person"  # a capitalised name the tagger did not label: speakers are mostly people
     return "organisation" if head.pos_ in ("PROPN", "NOUN") else "unnamed"
 
 

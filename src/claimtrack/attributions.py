@@ -192,11 +192,25 @@ def _complement(cue: Token, sent: SpacySpan) -> tuple[int, int] | None:
     for tok in sent.doc[cue.i + 1 : sent.end]:
         if tok.tag_ in _FINITE and tok.head != cue and tok.dep_ != "conj":
             return None  # another clause starts before any "that"
-        if tok.dep_ == "mark" and tok.lower_ in ("that", "whether") and tok.head.i > tok.i:
+        if _complementizer(tok):
             head = tok.head
             if _reporting_ancestor(head) in (cue, None):
                 return tok.idx, head.right_edge.idx + len(head.right_edge)
     return None
+
+
+def _complementizer(tok: Token) -> bool:
+    """``that``/``whether`` opening a clause, also when parsed as a relative pronoun.
+
+    "wrote in a letter that the budget was balanced": the parser reads "that"
+    as the object of a relative clause that already has its own subject.
+    """
+    if tok.lower_ not in ("that", "whether") or tok.head.i <= tok.i:
+        return False
+    if tok.dep_ == "mark":
+        return True
+    head = tok.head
+    return head.dep_ == "relcl" and any(c.dep_ in _SUBJ and c.i != tok.i for c in head.children)
 
 
 def _has_mark(tok: Token) -> bool:

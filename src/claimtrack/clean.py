@@ -65,7 +65,8 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 # lower-case particles that may sit inside a name-shaped credit ("Name for The Paper")
 _PARTICLES = frozenset(
-    "via for and of the by de da del di van von der den le la al el bin ibn y & - – —".split()
+    {"via", "for", "and", "of", "the", "by", "de", "da", "del", "di", "van", "von", "der", "den"}
+    | {"le", "la", "al", "el", "bin", "ibn", "y", "&", "-", "–", "—"}
 )
 
 
@@ -117,7 +118,9 @@ def find_exclusions(article: Article, lex: Lexicons) -> tuple[Exclusion, ...]:
     promo = _find_promo(lines, _phrase_hits(text, lines, lex.promo, None))
     promo_lines = {i for first, last in promo for i in range(first, last + 1)}
     found = [Exclusion(_line_span(text, lines, first, last), "promo") for first, last in promo]
-    found += _find_credits(text, lines, _phrase_hits(text, lines, lex.credits, CREDIT_CHARS + 1), promo_lines)
+    found += _find_credits(
+        text, lines, _phrase_hits(text, lines, lex.credits, CREDIT_CHARS + 1), promo_lines
+    )
     kept = _drop_overlaps(found)
     kept += _find_duplicates(text, lines, kept)
     return tuple(sorted(kept, key=lambda x: x.span.start))
@@ -242,7 +245,9 @@ def _is_promo_line(line: _Line, hits: Sequence[Hit]) -> bool:
     start, end = hits[0]
     opens = len(line.text[_bullet_end(line.text) : start].split()) <= 2
     labelled = line.text[end : end + 1] == ":"  # "Read more:", "See also:"
-    return opens and line.words <= PROMO_LINE_WORDS and (labelled or bool(_READER.search(line.text)))
+    return (
+        opens and line.words <= PROMO_LINE_WORDS and (labelled or bool(_READER.search(line.text)))
+    )
 
 
 def _bullet_end(text: str) -> int:
@@ -256,6 +261,8 @@ def _find_promo(lines: Sequence[_Line], hits: Sequence[Sequence[Hit]]) -> list[t
     ["Paper cover", "• Unlimited access", "• App access", "• Ad free"] -> [(0, 3)]
     """
     flags = [_is_promo_line(line, line_hits) for line, line_hits in zip(lines, hits, strict=True)]
+    if len(flags) < 2 or not flags[1]:
+        flags[0] = False  # the headline alone is never promo ("Advertising ban hits...")
     groups: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
@@ -267,7 +274,9 @@ def _find_promo(lines: Sequence[_Line], hits: Sequence[Sequence[Hit]]) -> list[t
     return sorted(block for group in groups for block in _split_blocks(lines, group))
 
 
-def _grow_group(lines: Sequence[_Line], flags: Sequence[bool], i: int, floor: int) -> tuple[int, int]:
+def _grow_group(
+    lines: Sequence[_Line], flags: Sequence[bool], i: int, floor: int
+) -> tuple[int, int]:
     """Grow a promo group around line i over list-like lines while most lines are promo."""
     last, count, promo_so_far = i, 1, 1
     for j in range(i + 1, len(lines)):
@@ -277,8 +286,13 @@ def _grow_group(lines: Sequence[_Line], flags: Sequence[bool], i: int, floor: in
         if (flags[j] or lines[j].bullet) and 2 * promo_so_far >= j - i + 1:
             last, count = j, promo_so_far
     first = i
-    while first - 1 >= floor and lines[first - 1].bullet and 2 * count >= last - first + 2:
-        first -= 1
+    while (
+        first - 1 >= floor
+        and lines[first].bullet
+        and lines[first - 1].bullet
+        and 2 * count > last - first + 2
+    ):
+        first -= 1  # earlier items of the same promo list
     above = lines[first - 1] if first - 1 >= max(floor, 1) else None
     if above is not None and lines[first].bullet and above.short_bare and not above.bullet:
         first -= 1  # the heading of a promo bullet list ("<Paper> cover", "Subscribe now")
@@ -325,7 +339,8 @@ def _find_credits(
         taken.add(line.index)
         found.append(Exclusion(Span.of(text, line.start + col, line.end), "credit"))
         caption = _caption_below(text, lines, line, taken) if col == _indent(line.text) else None
-        caption = caption or _caption_span(text, lines, line, col, taken)
+        if caption is None and _photo_shaped(line.text, col, hits[line.index]):
+            caption = _caption_span(text, lines, line, col, taken)
         if caption is not None:
             found.append(Exclusion(caption, "caption"))
             taken.update(_line_indices(lines, caption))
@@ -391,8 +406,6 @@ def _caption_span(
 ) -> Span | None:
     """The caption a credit closes: the text before it on its line, or the line above.
 
-    A whole-line credit takes the line above only if it is photo-shaped (a bare agency
-    name may be the article's sign-off, under a body paragraph).
     An image title (a short line without final punctuation) directly above is included.
     """
     before = line.text[:col].rstrip()
@@ -400,7 +413,7 @@ def _caption_span(
         first, end = line, line.start + len(before)
     else:
         above = _line_above(lines, line.index, skip)
-        if above is None or above.words > CAPTION_WORDS or not _photo_shaped(line.text):
+        if above is None or above.words > CAPTION_WORDS:
             return None
         first, end = above, above.end
     title = _line_above(lines, first.index, skip)
@@ -409,13 +422,22 @@ def _caption_span(
     return Span.of(text, first.start, end)
 
 
-def _photo_shaped(credit: str) -> bool:
-    """A credit that names a photographer or labels a picture, not a bare agency sign-off.
+def _photo_shaped(line: str, col: int, hits: Sequence[Hit]) -> bool:
+    """Whether the credit ``line[col:]`` names a photographer or labels a picture.
 
-    "Jane Roe/AFP", "(AP Photo)", "Photo: AFP" -> True;  "Reuters", "- AFP" -> False
+    Only such credits make the text before them a caption: a bare agency name may be
+    a sign-off or a source marker after a body sentence.
+    "Jane Roe/AFP", "(AP Photo)", "Photo: AFP", "Image source, AFP" -> True;
+    "Reuters", "(AFP)", "- AFP", "By Jane Roe, Reuters" -> False
     """
-    credit = credit.strip()
-    return "/" in credit or bool(_BRACKETED.fullmatch(credit) or _LABEL.match(credit))
+    seg = line[col:].strip()
+    if "/" in seg:
+        return True
+    if _BRACKETED.fullmatch(seg):
+        return ":" in seg or len(seg.split()) > 1
+    label = _LABEL.match(seg)
+    label_is_credit = any(start == _indent(line[col:]) + col for start, _ in hits)
+    return label is not None and (label[2] == ":" or label_is_credit)
 
 
 def _caption_below(text: str, lines: Sequence[_Line], line: _Line, skip: set[int]) -> Span | None:
@@ -455,7 +477,9 @@ def _find_duplicates(
     "Troops hold the city, the minister said on Friday, denying the claims." twice
         -> the second copy, reason "duplicate"
     """
-    sentences = _long_sentences(text, lines, _merge_ranges((x.span.start, x.span.end) for x in taken))
+    sentences = _long_sentences(
+        text, lines, _merge_ranges((x.span.start, x.span.end) for x in taken)
+    )
     frequency = Counter(token for _, _, tokens in sentences for token in tokens)
     kept: list[frozenset[str]] = []
     index: dict[str, list[int]] = defaultdict(list)

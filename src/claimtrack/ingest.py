@@ -168,12 +168,21 @@ def read_sources(
     if max_bytes < 1:
         raise ValueError(f"max_bytes must be at least 1, not {max_bytes}")
     if encoding is not None:
-        try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError:
-            raise ValueError(f"unknown encoding {encoding!r}") from None
+        info = _text_codec(encoding)
+        if info is None:
+            raise ValueError(f"unknown text encoding {encoding!r}")
+        encoding = info.name
     names = [os.fspath(item) for item in inputs] or ["-"]
     return _read_all(names, meta, encoding, max_bytes, stdin)
+
+
+def _text_codec(name: str) -> codecs.CodecInfo | None:
+    """The codec called ``name`` if it decodes bytes to text ("base64" does not)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    return info if getattr(info, "_is_text_encoding", True) else None
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -400,6 +409,8 @@ def _decode_strict(data: bytes, start: int, codec: str, source: str) -> str:
         raise DecodeError(
             source, f"not valid {codec} ({exc.reason} at byte {offset}); pass --encoding"
         ) from None
+    except UnicodeError as exc:  # some codecs (idna) raise without a position
+        raise DecodeError(source, f"not valid {codec} ({exc}); pass --encoding") from None
 
 
 def _binary_reason(data: bytes) -> str | None:

@@ -1,0 +1,63 @@
+"""The only fixtures file: the spaCy pipeline (loaded once), lexicons, and span checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from claimtrack import lexicons as lexicons_mod
+from claimtrack.records import Analysis, Span
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT / "examples" / "newsweek-bakhmut.txt"
+SEED_PUBLISHED = date(2023, 6, 4)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/data/golden files")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def lex() -> lexicons_mod.Lexicons:
+    return lexicons_mod.load()
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    from claimtrack.nlp import cached_pipeline
+
+    return cached_pipeline()
+
+
+def iter_spans(obj: Any) -> Iterator[Span]:
+    """Every Span inside a record (dataclasses, tuples, lists)."""
+    if isinstance(obj, Span):
+        yield obj
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            yield from iter_spans(item)
+    elif hasattr(obj, "__dataclass_fields__"):
+        for name in obj.__dataclass_fields__:
+            yield from iter_spans(getattr(obj, name))
+
+
+def assert_spans_match(analysis: Analysis) -> int:
+    """Every span of an analysis slices its article text; returns how many were checked."""
+    text = analysis.article.text
+    n = 0
+    for span in iter_spans((analysis.exclusions, analysis.actors, analysis.statements)):
+        assert 0 <= span.start <= span.end <= len(text), span
+        assert text[span.start : span.end] == span.text, span
+        n += 1
+    return n

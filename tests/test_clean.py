@@ -1,0 +1,460 @@
+"""Tests for clean.py: promo, credit, caption and duplicate exclusions, and masking."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimtrack import lexicons
+from claimtrack.clean import clean_article, find_exclusions, mask_text
+from claimtrack.lexicons import Lexicons
+from claimtrack.records import Article, Exclusion, Span
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_2a83bcb7cdddf692.txt"
+INPUTS = Path(__file__).parent / "data" / "inputs" / "clean"
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicons:
+    return lexicons.load()
+
+
+@pytest.fixture(scope="module")
+def small_lex() -> Lexicons:
+    """A fixed small vocabulary, so rule tests do not move when the lexicons grow."""
+    return dataclasses.replace(
+        lexicons.load(),
+        promo=("ad free", "newsletter", "read more", "sign up", "subscribe", "unlimited access"),
+        credits=("afp", "ap photo", "getty images", "photo:", "photograph:", "reuters"),
+    )
+
+
+def article(text: str) -> Article:
+    return Article(id="test", text=text, source="test")
+
+
+def found(text: str, lex: Lexicons) -> list[tuple[str, str]]:
+    """(reason, excluded text) for each exclusion, checking the span invariants on the way."""
+    exclusions = find_exclusions(article(text), lex)
+    assert_spans_match(text, exclusions)
+    return [(x.reason, x.span.text) for x in exclusions]
+
+
+def assert_spans_match(text: str, exclusions: tuple[Exclusion, ...]) -> None:
+    previous_end = 0
+    for exclusion in exclusions:
+        span = exclusion.span
+        assert span.text == text[span.start : span.end]
+        assert previous_end <= span.start < span.end <= len(text)
+        assert not span.text.endswith("\n")
+        previous_end = span.end
+
+
+# --- the seed article -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"seed article not found at {SEED}")
+    return SEED.read_text("utf-8")
+
+
+def test_seed_exclusions_in_order(seed_text: str, lex: Lexicons) -> None:
+    reasons = [reason for reason, _ in found(seed_text, lex)]
+    assert reasons == ["caption", "credit", "promo", "promo"]
+
+
+def test_seed_promo_blocks_are_heading_plus_bullets(seed_text: str, lex: Lexicons) -> None:
+    blocks = [t for reason, t in found(seed_text, lex) if reason == "promo"]
+    assert [b.splitlines()[0] for b in blocks] == ["Newsweek cover", "Newsweek cover"]
+    assert [len(b.splitlines()) for b in blocks] == [6, 5]
+    assert all(line.lstrip().startswith("•") for b in blocks for line in b.splitlines()[1:])
+    # the two blocks run to the end of the article
+    start = seed_text.index("Newsweek cover\n")
+    assert "\n".join(blocks) == seed_text[start:].rstrip("\n")
+
+
+def test_seed_credit_and_caption(seed_text: str, lex: Lexicons) -> None:
+    result = dict(found(seed_text, lex)[:2])
+    assert result["credit"] == "Aris Messinis/AFP via Getty Images"
+    caption = result["caption"]
+    assert caption.startswith(
+        "Ukrainian servicemen near Bakhmut\nUkrainian servicemen fire a 105mm"
+    )
+    assert caption.endswith("captured the eastern battleground settlement.")
+
+
+def test_seed_body_is_kept(seed_text: str, lex: Lexicons) -> None:
+    exclusions = find_exclusions(article(seed_text), lex)
+    masked = mask_text(seed_text, exclusions)
+    excluded = {x.span.text for x in exclusions}
+    body = [p for p in seed_text.split("\n\n") if p.strip() and p not in excluded]
+    body = [p for p in body if not any(p in e or e in p for e in excluded)]
+    assert len(body) == 14  # the headline and all 13 body paragraphs
+    for paragraph in body:
+        start = seed_text.index(paragraph)
+        assert masked[start : start + len(paragraph)] == paragraph
+    contact = "Newsweek has reached out to the Russian defense ministry for comment via email."
+    assert contact in masked
+
+
+def test_seed_caption_repeating_the_lead_is_a_duplicate_without_its_credit(
+    seed_text: str, lex: Lexicons
+) -> None:
+    text = seed_text.replace(" Aris Messinis/AFP via Getty Images", "")
+    duplicates = [t for reason, t in found(text, lex) if reason == "duplicate"]
+    assert duplicates == [
+        (
+            "Russian forces do not entirely control the decimated Donetsk city of Bakhmut, Ukraine's"
+            " defense minister said on Friday, denying Russia's repeated claims of having captured"
+            " the eastern battleground settlement."
+        )
+    ]
+
+
+def test_seed_masked_text_keeps_offsets(seed_text: str, lex: Lexicons) -> None:
+    exclusions, masked = clean_article(article(seed_text), lex)
+    assert len(masked) == len(seed_text)
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [
+        i for i, c in enumerate(seed_text) if c == "\n"
+    ]
+    for x in exclusions:
+        assert not masked[x.span.start : x.span.end].strip()
+    assert "Newsweek cover" not in masked and "Getty" not in masked
+
+
+# --- other publishers' layouts (hand-made, tests/data/inputs/clean/) ------------------
+
+EXPECTED = {
+    "ap_style.txt": [
+        (
+            "caption",
+            (
+                "Ukrainian servicemen fire a self-propelled howitzer toward Russian positions near"
+                " Marinka, in the Donetsk region of Ukraine, Friday, Nov. 17, 2023."
+            ),
+        ),
+        ("credit", "(AP Photo/Efrem Lukatsky)"),
+        ("promo", "Follow us on Twitter for the latest coverage of the war in Ukraine."),
+    ],
+    "reuters_style.txt": [
+        (
+            "caption",
+            "A Ukrainian serviceman walks near the front line outside Bakhmut, Ukraine, May 20, 2023.",
+        ),
+        ("credit", "REUTERS/Alina Smutko/File Photo"),
+    ],
+    "guardian_style.txt": [
+        ("caption", "Ukrainian soldiers fire towards Russian positions near Bakhmut."),
+        ("credit", "Photograph: Libkos/AP"),
+        (
+            "promo",
+            "Sign up to First Edition, our free daily newsletter – every weekday morning at 7am BST",
+        ),
+    ],
+    "bbc_style.txt": [
+        ("credit", "Image source, Getty Images"),
+        ("caption", "Image caption, Ukrainian soldiers have been fighting for Bakhmut for months"),
+        ("promo", "Read more: What is happening in Bakhmut?"),
+        ("promo", "Share this article"),
+    ],
+    "aljazeera_style.txt": [
+        ("caption", "Ukrainian servicemen fire a mortar towards Russian troops near Bakhmut"),
+        ("credit", "[File: Aris Messinis/AFP]"),
+        ("promo", "Sign up for our newsletter to get the latest news straight to your inbox."),
+    ],
+    # dateline, quotes, a heading over bullets of facts, agencies named in the body
+    "plain_bullets.txt": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_publisher_layouts(name: str, lex: Lexicons) -> None:
+    text = (INPUTS / name).read_text("utf-8")
+    assert found(text, lex) == EXPECTED[name]
+
+
+# --- promo rule -----------------------------------------------------------------------
+
+
+def test_promo_heading_and_bullets_with_a_bullet_without_a_phrase(small_lex: Lexicons) -> None:
+    text = "Title\n\nBody text here.\n\nPaper cover\n- Unlimited access\n- Mobile app\n- Ad free"
+    assert found(text, small_lex) == [
+        ("promo", "Paper cover\n- Unlimited access\n- Mobile app\n- Ad free")
+    ]
+
+
+def test_promo_list_whose_first_item_has_no_phrase(small_lex: Lexicons) -> None:
+    text = "Title\n\nBody.\n\nPaper cover\n• Mobile app\n• Unlimited access\n• Ad free\n• Subscribe"
+    assert found(text, small_lex) == [
+        ("promo", "Paper cover\n• Mobile app\n• Unlimited access\n• Ad free\n• Subscribe")
+    ]
+
+
+def test_promo_after_content_bullets_takes_only_the_promo_line(small_lex: Lexicons) -> None:
+    text = "Title\n\nFacts:\n- 500 homes lost\n- 20 villages cut off\nSign up for the newsletter"
+    assert found(text, small_lex) == [("promo", "Sign up for the newsletter")]
+
+
+def test_headline_alone_is_never_promo(small_lex: Lexicons) -> None:
+    assert found("Newsletter publishers face new rules\n\nBody.", small_lex) == []
+
+
+def test_promo_words_inside_body_sentences_are_kept(small_lex: Lexicons) -> None:
+    text = (
+        "Title\n\nThe ministry said residents could sign up for evacuation buses at the town hall."
+        "\n\nNewsletter publishers said subscriptions fell by a fifth last year, the survey found."
+    )
+    assert found(text, small_lex) == []
+
+
+def test_promo_repeated_heading_elsewhere(small_lex: Lexicons) -> None:
+    text = "Title\n\nBody.\n\nPaper cover\n• Subscribe\n• Ad free\n\nPaper cover"
+    assert found(text, small_lex) == [
+        ("promo", "Paper cover\n• Subscribe\n• Ad free"),
+        ("promo", "Paper cover"),
+    ]
+
+
+def test_promo_block_is_split_at_repeated_headings(small_lex: Lexicons) -> None:
+    text = "Title\n\nBody.\n\nOffer\n• Subscribe\n• Ad free\nOffer\n• Ad free"
+    assert [t for _, t in found(text, small_lex)] == [
+        "Offer\n• Subscribe\n• Ad free",
+        "Offer\n• Ad free",
+    ]
+
+
+# --- credit and caption rules ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        (
+            "Troops fire near the city. (AP Photo/Jane Roe)",
+            "Troops fire near the city.",
+            "(AP Photo/Jane Roe)",
+        ),
+        (
+            "Troops near the city Photograph: Jane Roe/Reuters",
+            "Troops near the city",
+            "Photograph: Jane Roe/Reuters",
+        ),
+        (
+            "Troops fire on May 4. Jane Roe/AFP via Getty Images",
+            "Troops fire on May 4.",
+            "Jane Roe/AFP via Getty Images",
+        ),
+        (
+            "Troops fire on May 4. Photo: J. Roe/Reuters",
+            "Troops fire on May 4.",
+            "Photo: J. Roe/Reuters",
+        ),
+        (
+            "Troops fire on Jan. 4, 2023. (AP Photo/Jane Roe)",
+            "Troops fire on Jan. 4, 2023.",
+            "(AP Photo/Jane Roe)",
+        ),
+    ],
+)
+def test_credit_at_the_end_of_a_caption(
+    line: str, caption: str, credit: str, small_lex: Lexicons
+) -> None:
+    text = f"Title\n\n{line}\n\nBody."
+    assert found(text, small_lex) == [("caption", caption), ("credit", credit)]
+
+
+def test_credit_line_under_caption_and_image_title(small_lex: Lexicons) -> None:
+    text = "Title\n\nBody.\n\nTroops at dawn\nTroops fire near the city.\nREUTERS/Jane Roe\n\nMore body."
+    assert found(text, small_lex) == [
+        ("caption", "Troops at dawn\nTroops fire near the city."),
+        ("credit", "REUTERS/Jane Roe"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        (
+            "Title\nThe minister said the city was held, and officials agreed.\n— Reuters",
+            "— Reuters",
+        ),
+        ("Title\nThe minister said the city was held, and officials agreed. (AFP)", "(AFP)"),
+        ("Title\nThe city was held, the minister said on Friday. Reuters", "Reuters"),
+        (
+            "Title\nOfficials said the city was held.\nBy Jane Roe, Reuters\n\nBody.",
+            "By Jane Roe, Reuters",
+        ),
+    ],
+)
+def test_bare_agency_credit_takes_no_caption(text: str, credit: str, small_lex: Lexicons) -> None:
+    assert found(text, small_lex) == [("credit", credit)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AFP Reporter Says Town Was Shelled\n\nBody.",  # the headline is never a credit
+        "Title\n\nReuters reported the attack on Saturday.",
+        "Title\n\nKYIV, Ukraine (AP) — Officials said the town was held.",
+        "Title\n\nThe figures could not be verified, according to Reuters.",
+        "Title\n\nHe spoke to Reuters. Getty said nothing.",
+    ],
+)
+def test_not_credits(text: str, small_lex: Lexicons) -> None:
+    assert found(text, small_lex) == []
+
+
+# --- duplicates -----------------------------------------------------------------------
+
+LEAD = "Russian forces do not control the eastern city, the defense minister said on Friday."
+
+
+def test_near_duplicate_sentence_is_excluded(small_lex: Lexicons) -> None:
+    repeat = "Russian forces do not control the eastern town, the defense minister said on Friday."
+    text = f"Title\n\n{LEAD}\n\nMore body here.\n\nSoldiers fire near the city. {repeat}"
+    assert found(text, small_lex) == [("duplicate", repeat)]
+
+
+def test_short_or_different_sentences_are_not_duplicates(small_lex: Lexicons) -> None:
+    text = (
+        f"Title\n\n{LEAD}\n\nThe city is held.\n\nThe city is held.\n\n"
+        "Russian forces control the western city, a Russian official said on Sunday evening."
+    )
+    assert found(text, small_lex) == []
+
+
+def test_duplicate_of_an_excluded_caption_is_kept(small_lex: Lexicons) -> None:
+    text = f"Title\n\n{LEAD} (AP Photo/Jane Roe)\n\n{LEAD}"
+    assert [reason for reason, _ in found(text, small_lex)] == ["caption", "credit"]
+
+
+# --- mask_text ------------------------------------------------------------------------
+
+
+def test_mask_text_blanks_all_but_newlines() -> None:
+    text = "Body.\nPhoto: AFP\nMore."
+    exclusion = Exclusion(Span.of(text, 6, 16), "credit")
+    assert mask_text(text, [exclusion]) == "Body.\n          \nMore."
+
+
+def test_mask_text_accepts_unsorted_overlapping_and_out_of_range_spans() -> None:
+    text = "abc\ndef\nghi"
+    spans = [Span(5, 9, "ef\ng"), Span(0, 2, "ab"), Span(1, 6, "bc\nde"), Span(10, 99, "i")]
+    masked = mask_text(text, [Exclusion(s, "promo") for s in spans])
+    assert masked == "   \n   \n h "
+
+
+def test_empty_article(lex: Lexicons) -> None:
+    assert find_exclusions(article(""), lex) == ()
+    assert mask_text("", []) == ""
+
+
+# --- properties -----------------------------------------------------------------------
+
+FRAGMENTS = [
+    "\n",
+    "\n\n",
+    "• ",
+    "- ",
+    "* ",
+    "Subscribe",
+    " newsletter",
+    "Ad free",
+    "Sign up",
+    "Read more:",
+    "Photo: ",
+    "(AP Photo/Jane Roe)",
+    "Jane Roe/AFP via Getty Images",
+    "REUTERS/",
+    "Getty Images",
+    "Image source, ",
+    "[File: ",
+    "]",
+    ". ",
+    "? ",
+    "“",
+    "”",
+    '"',
+    " said on Friday",
+    "Troops",
+    " fire near the city",
+    " the city is held by the army of the north today",
+    "İ",
+    "\u2028",
+    "\r\n",
+    " ",
+    "\t",
+    "/",
+    ":",
+    ",",
+    "(",
+    ")",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=60).map(
+            "".join
+        ),
+    )
+)
+def test_exclusions_and_mask_properties(text: str) -> None:
+    lex = _property_lex()
+    exclusions = find_exclusions(article(text), lex)
+    assert_spans_match(text, exclusions)
+    assert all(isinstance(x, Exclusion) for x in exclusions)
+    masked = mask_text(text, exclusions)
+    assert len(masked) == len(text)
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [
+        i for i, c in enumerate(text) if c == "\n"
+    ]
+    for x in exclusions:
+        assert set(masked[x.span.start : x.span.end]) <= {" ", "\n"}
+
+
+_LEX: list[Lexicons] = []
+
+
+def _property_lex() -> Lexicons:
+    if not _LEX:  # hypothesis tests cannot take function-scoped fixtures
+        _LEX.append(lexicons.load())
+    return _LEX[0]
+
+
+# --- speed ----------------------------------------------------------------------------
+
+
+def test_speed_well_under_a_millisecond_per_kilobyte(lex: Lexicons) -> None:
+    text = _long_article(100_000)
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        find_exclusions(article(text), lex)
+        runs.append(time.perf_counter() - started)
+    ms_per_kb = min(runs) * 1000 / (len(text) / 1000)
+    assert ms_per_kb < 0.5, f"{ms_per_kb:.3f} ms per KB"
+
+
+def _long_article(size: int) -> str:
+    """Distinct body paragraphs (so no duplicates) with captions and promo, about ``size`` chars."""
+    words = ["army", "city", "minister", "forces", "front", "said", "officials", "town"]
+    words += ["river", "bridge", "attack", "claims"]
+    paragraphs, n = ["A long article"], 0
+    while sum(map(len, paragraphs)) < size:
+        n += 1
+        sentence = " ".join(words[(n * k) % len(words)] for k in range(1, 19))
+        paragraphs.append(f"On day {n} the {sentence} {n * 7}. The {sentence[::-1]} {n}.")
+        if n % 20 == 0:
+            paragraphs.append(f"Troops near the city on day {n}. (AP Photo/Jane Roe)")
+            paragraphs.append("Paper cover\n  • Unlimited access\n  • Ad free")
+    return "\n\n".join(paragraphs)
