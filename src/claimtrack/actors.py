@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Actor, ActorKind, Article, Attribution, Side, Span, stable_id
@@ -183,10 +184,10 @@ def _full_name(name_toks: Sequence[Token], persons: Sequence[SpacySpan]) -> str:
     name = " ".join(t.text for t in name_toks)
     surname = name_toks[-1].lower_
     for ent in persons:
-        words = ent.text.split()
-        if words and words[-1].lower() == surname and len(ent.text) > len(name):
-            if all(w.lower() in {x.lower() for x in words} for w in name.split()):
-                name = ent.text
+        words = {w.lower() for w in ent.text.split()}
+        if (ent.text.split()[-1].lower() == surname and len(ent.text) > len(name)
+                and all(w.lower() in words for w in name.split())):
+            name = ent.text
     return name
 
 

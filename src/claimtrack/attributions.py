@@ -25,7 +25,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Article, Attribution, AttributionKind, Span, stable_id
@@ -185,9 +186,9 @@ def _subtree_span(tok: Token) -> tuple[int, int]:
 def _complement(cue: Token, sent: SpacySpan) -> tuple[int, int] | None:
     """A clause the cue governs: ccomp, or a ``that``/``whether`` clause after it."""
     for child in cue.children:
-        if child.dep_ == "ccomp" or (child.dep_ in ("advcl", "dep") and _has_mark(child)):
-            if child.i > cue.i:
-                return _subtree_span(child)
+        is_clause = child.dep_ == "ccomp" or (child.dep_ in ("advcl", "dep") and _has_mark(child))
+        if is_clause and child.i > cue.i:
+            return _subtree_span(child)
     # The parser sometimes hangs "that S" on a noun ("insisted for weeks that S").
     for tok in sent.doc[cue.i + 1 : sent.end]:
         if tok.tag_ in _FINITE and tok.head != cue and tok.dep_ != "conj":

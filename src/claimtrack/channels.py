@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spacy.tokens import Doc, Span as SpacySpan, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Attribution, Channel, ChannelType, Hedge, Span

@@ -7,9 +7,11 @@ and stored), 2 for a usage error caught before any work starts.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, TypeVar
@@ -20,7 +22,7 @@ import claimtrack
 from claimtrack import output
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
 from claimtrack.ingest import DEFAULT_MAX_BYTES, parse_date
-from claimtrack.nlp import DEFAULT_MODEL
+from claimtrack.nlp import DEFAULT_MODEL, cached_pipeline
 from claimtrack.records import Analysis, Failure
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,6 +37,18 @@ def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) 
         return parse_date(value, f"--{param.name}")
     except InputError as err:
         raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from err
+
+
+def _encoding_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        info = codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"{value!r} is not a known text encoding") from None
+    if not info._is_text_encoding:
+        raise click.BadParameter(f"{value!r} is not a text encoding")
+    return value
 
 
 def output_options(fn: F) -> F:
@@ -60,7 +74,7 @@ def analysis_options(fn: F) -> F:
         click.option("--title", help="Title for inputs without one."),
         click.option("--publisher", help="Publisher for inputs without one."),
         click.option("--url", help="URL for inputs without one."),
-        click.option("--encoding", help="Text encoding to try when a file is not UTF-8."),
+        click.option("--encoding", callback=_encoding_option, help="Text encoding to try when a file is not UTF-8."),
         click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
                      help="Largest input accepted, in bytes."),
         click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy pipeline to use."),
@@ -92,7 +106,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @analysis_options
 @output_options
 @click.pass_context
-def extract(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, quiet: bool, **opts: Any) -> None:
+def extract(ctx: click.Context, /, inputs: tuple[str, ...], fmt: str | None, quiet: bool, **opts: Any) -> None:
     """Analyse INPUTS and print their statements, storing nothing.
 
     INPUTS are text files, JSON Lines files, directories, or - for stdin
@@ -103,6 +117,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, quiet:
       claimtrack extract examples/newsweek-bakhmut.txt --format jsonl | jq '.statements | length'
     """
     fmt = fmt or _default_format()
+    _load_model(ctx, opts["model"])
     results = _run(ctx, inputs, quiet, opts)
     failed = 0
     rows: list[dict[str, Any]] = []
@@ -124,13 +139,14 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], fmt: str | None, quiet:
 @analysis_options
 @db_option
 @click.pass_context
-def ingest(ctx: click.Context, inputs: tuple[str, ...], db: str, quiet: bool, **opts: Any) -> None:
+def ingest(ctx: click.Context, /, inputs: tuple[str, ...], db: str, quiet: bool, **opts: Any) -> None:
     """Analyse INPUTS and store them in the ledger (idempotent: re-running adds nothing).
 
     \b
     Example:
       claimtrack ingest examples/newsweek-bakhmut.txt --db news.db
     """
+    _load_model(ctx, opts["model"])  # a missing model is a usage error: fail before touching the ledger
     ledger = _open_ledger(ctx, db)
     outcomes = {"added": 0, "replaced": 0, "unchanged": 0}
     failed = 0
@@ -143,7 +159,7 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], db: str, quiet: bool, **
                 outcomes[ledger.add(result)] += 1
             except ClaimtrackError as err:
                 failed += 1
-                _error(ctx, f"{result.article.source}: not stored: {err}")
+                _error(ctx, f"{result.article.source}: not stored: {err}", exc=True)
     if not quiet:
         click.echo(f"claimtrack: {db}: {outcomes['added']} added, {outcomes['replaced']} replaced, "
                    f"{outcomes['unchanged']} unchanged", err=True)
@@ -159,7 +175,7 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], db: str, quiet: bool, **
 @click.option("--article", "article_id", help="Only this article id.")
 @output_options
 @click.pass_context
-def statements(ctx: click.Context, db: str, fmt: str | None, **filters: Any) -> None:
+def statements(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> None:
     """List stored statements, ordered by date (the publication date when the text gives none).
 
     \b
@@ -180,11 +196,19 @@ def _default_format() -> str:
     return "table" if sys.stdout.isatty() else "jsonl"
 
 
+def _load_model(ctx: click.Context, name: str) -> None:
+    try:
+        cached_pipeline(name)
+    except ModelError as err:
+        _error(ctx, str(err))
+        ctx.exit(2)
+
+
 def _open_ledger(ctx: click.Context, db: str) -> claimtrack.Ledger:
     try:
         return claimtrack.Ledger(db)
     except ClaimtrackError as err:
-        _error(ctx, str(err))
+        _error(ctx, str(err), exc=True)
         ctx.exit(2)
         raise AssertionError("unreachable") from None
 
@@ -195,11 +219,8 @@ def _run(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, opts: dict[st
     try:
         results = claimtrack.analyze_sources(list(inputs) or ["-"], **opts)
         first = next(results, None)
-    except ModelError as err:
-        _error(ctx, str(err))
-        ctx.exit(2)
-    except ClaimtrackError as err:
-        _error(ctx, str(err))
+    except ClaimtrackError as err:  # a missing model or lexicon directory: nothing ran yet
+        _error(ctx, str(err), exc=True)
         ctx.exit(2)
     progress = sys.stderr.isatty() and not quiet
     n = failed = statements_n = 0
@@ -227,10 +248,9 @@ def _chain(first: Analysis | Failure | None, rest: Iterable[Analysis | Failure])
         yield from rest
 
 
-def _error(ctx: click.Context, message: str, clear: bool = False) -> None:
+def _error(ctx: click.Context, message: str, clear: bool = False, exc: bool = False) -> None:
+    """One line on stderr; with --debug and an exception being handled, its traceback too."""
     prefix = "\r\033[K" if clear else ""
     click.echo(f"{prefix}claimtrack: {message}", err=True)
-    if ctx.obj and ctx.obj.get("debug"):
-        import traceback
-
+    if exc and ctx.obj and ctx.obj.get("debug"):
         traceback.print_exc()

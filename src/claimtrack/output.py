@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
-from tabulate import tabulate
+from tabulate import tabulate  # type: ignore[import-untyped]
 
 from claimtrack.records import SCHEMA_VERSION, Analysis, Statement, to_dict
 
@@ -129,8 +129,9 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = TAB
             date,
             row.get("stance") or "",
         ])
-    return tabulate(body, headers=list(columns), tablefmt="simple_grid",
-                    maxcolwidths=[20, 14, 12, content_width, 18, 16, 8])
+    table: str = tabulate(body, headers=list(columns), tablefmt="simple_grid",
+                          maxcolwidths=[20, 14, 12, content_width, 18, 16, 8])
+    return table
 
 
 def _short(text: str, limit: int) -> str:

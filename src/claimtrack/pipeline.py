@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from claimtrack import __version__, attributions, channels, claims, clean, nlp as nlp_stage, temporal
+from claimtrack import __version__, attributions, channels, claims, clean, temporal
+from claimtrack import nlp as nlp_stage
 from claimtrack.actors import resolve_actors
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import (
@@ -60,7 +61,7 @@ def run(
             try:
                 excl = clean.find_exclusions(item, lex)
                 yield clean.mask_text(item.text, excl), _Pending(item, excl)
-            except Exception as err:  # a cleaning bug must not stop the batch
+            except Exception as err:  # noqa: BLE001  a cleaning bug must not stop the batch
                 failures[n] = Failure(item.source, "clean", f"internal error in clean: {err!r}")
                 yield "", n
 
@@ -70,7 +71,7 @@ def run(
             continue
         try:
             yield analyze_doc(doc, ctx.article, ctx.exclusions, lex, stamp)
-        except Exception as err:  # one bad document costs one document
+        except Exception as err:  # noqa: BLE001  one bad document costs one document
             yield Failure(ctx.article.source, "analyze", f"internal error in analysis: {err!r}")
 
 
@@ -128,11 +129,12 @@ def _inherit_context(doc: Doc, statements: list[Statement]) -> list[Statement]:
         if governor is not None:
             st = _fill(st, governor)
         k = sent_index[cue.sent.start]
-        if st.actor_id is not None:
-            prev = last_by_actor.get(st.actor_id)
+        actor_id = st.actor_id
+        if actor_id is not None:
+            prev = last_by_actor.get(actor_id)
             if prev is not None and k - prev[0] <= _CARRY_SENTENCES and st.channel.type == "unknown":
                 st = _with_channel(st, prev[1].channel)
-            last_by_actor[st.actor_id] = (k, st)
+            last_by_actor[actor_id] = (k, st)
         out.append(st)
     return out
 

@@ -1,0 +1,393 @@
+"""The command line, driven through click's CliRunner: formats, stdin, exit codes, stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+import claimtrack
+from claimtrack.cli import main
+from conftest import SEED
+
+STDIN_TEXT = "Russian forces do not control the city, the minister said on Friday."
+
+
+def run(*args: str, input: str | bytes | None = None) -> Result:
+    """Invoke ``claimtrack ARGS``; stdout and stderr are captured separately."""
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def no_crash(result: Result) -> None:
+    """The command ended through its own exit path: no exception, no traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stdout
+
+
+def jsonl(stdout: str) -> list[dict[str, Any]]:
+    """Every stdout line parsed as one JSON object (fails on anything else)."""
+    lines = stdout.splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert all(isinstance(obj, dict) for obj in objects)
+    return objects
+
+
+def walk_spans(value: Any) -> Iterator[dict[str, Any]]:
+    """Every dict with start/end/text keys inside parsed JSON."""
+    if isinstance(value, dict):
+        if {"start", "end", "text"} <= value.keys():
+            yield value
+        for item in value.values():
+            yield from walk_spans(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk_spans(item)
+
+
+def assert_json_spans_match(obj: dict[str, Any]) -> int:
+    """Every span of one output object slices its article text; returns how many."""
+    text = obj["article"]["text"]
+    n = 0
+    for key in ("exclusions", "actors", "statements"):
+        for span in walk_spans(obj[key]):
+            assert isinstance(span["start"], int) and isinstance(span["end"], int), span
+            assert 0 <= span["start"] <= span["end"] <= len(text), span
+            assert text[span["start"] : span["end"]] == span["text"], span
+            n += 1
+    return n
+
+
+def stderr_lines(result: Result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------------- extract
+
+
+@pytest.fixture(scope="module")
+def seed_jsonl() -> Result:
+    return run("extract", str(SEED), "--format", "jsonl")
+
+
+@pytest.mark.model
+def test_extract_jsonl_is_one_valid_object(seed_jsonl: Result) -> None:
+    no_crash(seed_jsonl)
+    assert seed_jsonl.exit_code == 0, seed_jsonl.stderr
+    objects = jsonl(seed_jsonl.stdout)
+    assert len(objects) == 1
+    obj = objects[0]
+    assert obj["schema_version"] == "claimtrack/1" == claimtrack.SCHEMA_VERSION
+    assert obj["article"]["source"] == str(SEED)
+    assert obj["statements"], "the seed article has statements"
+
+
+@pytest.mark.model
+def test_extract_jsonl_takes_metadata_from_sidecar(seed_jsonl: Result) -> None:
+    article = jsonl(seed_jsonl.stdout)[0]["article"]
+    assert article["published"] == "2023-06-04"
+    assert article["publisher"] == "Newsweek"
+    assert article["title"].startswith("Bakhmut Not Lost")
+
+
+@pytest.mark.model
+def test_extract_jsonl_spans_slice_article_text(seed_jsonl: Result) -> None:
+    obj = jsonl(seed_jsonl.stdout)[0]
+    text = obj["article"]["text"]
+    for st in obj["statements"]:
+        attr = st["attribution"]
+        cue = attr["cue"]
+        assert text[cue["start"] : cue["end"]] == cue["text"] != ""
+        if attr["source"] is not None:
+            src = attr["source"]
+            assert text[src["start"] : src["end"]] == src["text"] != ""
+        assert attr["content"], st
+        for part in attr["content"]:
+            assert text[part["start"] : part["end"]] == part["text"] != ""
+    assert assert_json_spans_match(obj) >= 3 * len(obj["statements"])
+
+
+@pytest.mark.model
+def test_extract_default_format_when_piped_is_jsonl() -> None:
+    result = run("extract", str(SEED))
+    assert result.exit_code == 0, result.stderr
+    assert len(jsonl(result.stdout)) == 1
+
+
+@pytest.mark.model
+def test_extract_csv(seed_jsonl: Result) -> None:
+    n_statements = len(jsonl(seed_jsonl.stdout)[0]["statements"])
+    result = run("extract", str(SEED), "--format", "csv")
+    no_crash(result)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    header, body = rows[0], rows[1:]
+    assert "cue" in header and "content" in header and "actor" in header
+    assert len(body) == n_statements
+    assert all(len(row) == len(header) for row in body)
+    cues = [row[header.index("cue")] for row in body]
+    assert "said" in cues
+    assert any("Reznikov" in row[header.index("actor")] for row in body)
+
+
+@pytest.mark.model
+def test_extract_table() -> None:
+    result = run("extract", str(SEED), "--format", "table")
+    no_crash(result)
+    assert result.exit_code == 0, result.stderr
+    assert "Reznikov" in result.stdout
+    assert re.search(r"│\s*actor\s*│", result.stdout), result.stdout[:400]
+    assert re.search(r"│\s*content\s*│", result.stdout)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("args", [["-"], []], ids=["dash", "no-input"])
+def test_extract_reads_stdin(args: list[str]) -> None:
+    result = run("extract", *args, "--published", "2023-06-04", "--format", "jsonl", input=STDIN_TEXT)
+    no_crash(result)
+    assert result.exit_code == 0, result.stderr
+    [obj] = jsonl(result.stdout)
+    assert obj["article"]["source"] == "stdin"
+    assert obj["article"]["text"] == STDIN_TEXT
+    assert obj["article"]["published"] == "2023-06-04"
+    [statement] = obj["statements"]
+    assert statement["attribution"]["cue"]["text"] == "said"
+    assert statement["time"]["start"] == "2023-06-02"  # the Friday before Sunday 4 June
+    assert_json_spans_match(obj)
+
+
+@pytest.mark.model
+def test_extract_bad_inputs_in_a_batch(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.txt"
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(b"PK\x03\x04\x00\x00\x00binary\x00\xff\xfe")
+    bad = [empty, missing, binary]
+
+    result = run("extract", str(SEED), str(empty), str(missing), str(binary), "--format", "jsonl")
+
+    assert result.exit_code == 1
+    no_crash(result)
+    [obj] = jsonl(result.stdout)
+    assert obj["article"]["source"] == str(SEED)
+    assert obj["statements"]
+    lines = stderr_lines(result)
+    assert all(line.startswith("claimtrack: ") for line in lines), lines
+    for path in bad:
+        naming = [line for line in lines if str(path) in line]
+        assert len(naming) == 1, (path, lines)
+    assert not any(str(SEED) in line for line in lines), lines
+    assert "not text" in next(line for line in lines if str(binary) in line)
+
+
+@pytest.mark.model
+def test_debug_does_not_print_stray_lines_for_failures(tmp_path: Path) -> None:
+    result = run("--debug", "extract", str(tmp_path / "missing.txt"), "--format", "jsonl")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = stderr_lines(result)
+    assert all(line.startswith("claimtrack: ") for line in lines), lines
+
+
+# ---------------------------------------------------------------------------- usage errors
+
+
+def assert_usage_error(result: Result, *words: str) -> None:
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    no_crash(result)
+    assert result.stdout == ""
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+
+
+def test_bad_published_date_is_usage_error() -> None:
+    assert_usage_error(run("extract", "--published", "notadate", "x.txt"), "--published", "notadate")
+
+
+def test_unknown_format_is_usage_error() -> None:
+    assert_usage_error(run("extract", "--format", "xml"), "--format", "xml")
+
+
+def test_statements_on_missing_ledger_is_usage_error() -> None:
+    assert_usage_error(run("statements", "--db", "/nonexistent/x.db"), "/nonexistent/x.db")
+    assert not Path("/nonexistent/x.db").exists()
+
+
+def test_statements_on_a_file_that_is_not_a_ledger(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("hello\n")
+    result = run("statements", "--db", str(path))
+    assert_usage_error(result, str(path), "not a claimtrack ledger")
+    assert stderr_lines(result)[0].startswith("claimtrack: ")
+    assert path.read_text() == "hello\n"
+
+
+@pytest.mark.parametrize("option", [["--max-bytes", "0"], ["--batch-size", "0"], ["--lexicons", "/nonexistent/lex"]])
+def test_bad_option_values_are_usage_errors(option: list[str]) -> None:
+    assert_usage_error(run("extract", *option, str(SEED)), option[0])
+
+
+def test_missing_model_is_usage_error() -> None:
+    result = run("extract", "--model", "no_such_model_xyz", str(SEED))
+    assert_usage_error(result, "no_such_model_xyz", "not installed")
+    assert stderr_lines(result)[0].startswith("claimtrack: ")
+
+
+def test_missing_model_in_ingest_creates_no_ledger(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    result = run("ingest", "--model", "no_such_model_xyz", str(SEED), "--db", str(db))
+    assert_usage_error(result, "no_such_model_xyz", "not installed")
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest"])
+@pytest.mark.parametrize("encoding", ["no-such-encoding", "base64"])
+def test_unknown_encoding_is_usage_error(tmp_path: Path, command: str, encoding: str) -> None:
+    db = tmp_path / "news.db"
+    extra = ["--db", str(db)] if command == "ingest" else ["--format", "jsonl"]
+    result = run(command, "--encoding", encoding, str(SEED), *extra)
+    assert_usage_error(result, "--encoding", encoding)
+    assert not db.exists()
+
+
+def test_debug_shows_traceback_for_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("hello\n")
+    plain = run("statements", "--db", str(path))
+    debug = run("--debug", "statements", "--db", str(path))
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.stderr
+    assert "Traceback" in debug.stderr
+    assert debug.stderr.startswith("claimtrack: ")
+
+
+# ---------------------------------------------------------------------------- ingest / statements
+
+
+def ingest(db: Path, *inputs: str) -> Result:
+    return run("ingest", *inputs, "--db", str(db))
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("ledger") / "news.db"
+    result = ingest(db, str(SEED))
+    assert result.exit_code == 0, result.stderr
+    return db
+
+
+@pytest.mark.model
+def test_ingest_twice_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    first = ingest(db, str(SEED))
+    no_crash(first)
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == ""
+    assert "1 added" in first.stderr
+    with claimtrack.Ledger(db) as ledger:
+        counts = ledger.counts()
+    assert counts["articles"] == 1
+    assert counts["statements"] > 0
+
+    second = ingest(db, str(SEED))
+    no_crash(second)
+    assert second.exit_code == 0, second.stderr
+    assert "0 added" in second.stderr
+    assert "1 unchanged" in second.stderr
+    with claimtrack.Ledger(db) as ledger:
+        assert ledger.counts() == counts
+
+
+@pytest.mark.model
+def test_ingest_with_a_bad_input_stores_the_rest(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    missing = tmp_path / "missing.txt"
+    result = ingest(db, str(missing), str(SEED))
+    no_crash(result)
+    assert result.exit_code == 1
+    assert any(line.startswith("claimtrack: ") and str(missing) in line for line in stderr_lines(result))
+    assert "1 added" in result.stderr
+    with claimtrack.Ledger(db) as ledger:
+        assert ledger.counts()["articles"] == 1
+
+
+@pytest.mark.model
+def test_statements_by_actor(seed_db: Path) -> None:
+    result = run("statements", "--db", str(seed_db), "--actor", "reznikov", "--format", "jsonl")
+    no_crash(result)
+    assert result.exit_code == 0, result.stderr
+    rows = jsonl(result.stdout)
+    assert rows
+    for row in rows:
+        assert "reznikov" in f"{row['actor']} {row['source_text']}".lower(), row
+    everything = jsonl(run("statements", "--db", str(seed_db), "--format", "jsonl").stdout)
+    assert len(rows) < len(everything)
+
+
+@pytest.mark.model
+def test_statements_by_date(seed_db: Path) -> None:
+    day = "2023-06-03"
+    result = run("statements", "--db", str(seed_db), "--since", day, "--until", day, "--format", "jsonl")
+    no_crash(result)
+    assert result.exit_code == 0, result.stderr
+    rows = jsonl(result.stdout)
+    assert rows
+    for row in rows:
+        assert row["date"] <= day <= (row["date_end"] or row["date"]), row
+    everything = jsonl(run("statements", "--db", str(seed_db), "--format", "jsonl").stdout)
+    assert len(rows) < len(everything)
+
+
+@pytest.mark.model
+def test_statements_csv(seed_db: Path) -> None:
+    result = run("statements", "--db", str(seed_db), "--format", "csv")
+    no_crash(result)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    with claimtrack.Ledger(seed_db) as ledger:
+        n = ledger.counts()["statements"]
+    assert len(rows) == n > 0
+    assert {"cue", "content", "actor", "date"} <= set(rows[0])
+    assert any("Reznikov" in row["actor"] for row in rows)
+
+
+@pytest.mark.model
+def test_statements_table(seed_db: Path) -> None:
+    result = run("statements", "--db", str(seed_db), "--actor", "reznikov", "--format", "table")
+    assert result.exit_code == 0, result.stderr
+    assert "Reznikov" in result.stdout
+    assert "actor" in result.stdout
+
+
+@pytest.mark.model
+def test_statements_with_no_match(seed_db: Path) -> None:
+    result = run("statements", "--db", str(seed_db), "--actor", "nobody-by-this-name", "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+
+
+# ---------------------------------------------------------------------------- help / version
+
+
+@pytest.mark.parametrize("command", [[], ["extract"], ["ingest"], ["statements"]], ids=lambda c: c[0] if c else "main")
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help_has_an_example(command: list[str], flag: str) -> None:
+    result = run(*command, flag)
+    assert result.exit_code == 0, result.stderr
+    assert "Example" in result.stdout
+    assert "claimtrack " in result.stdout
+    assert "Usage:" in result.stdout
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"claimtrack, version {claimtrack.__version__}"
