@@ -150,7 +150,9 @@ def test_extract_table() -> None:
 @pytest.mark.model
 @pytest.mark.parametrize("args", [["-"], []], ids=["dash", "no-input"])
 def test_extract_reads_stdin(args: list[str]) -> None:
-    result = run("extract", *args, "--published", "2023-06-04", "--format", "jsonl", input=STDIN_TEXT)
+    result = run(
+        "extract", *args, "--published", "2023-06-04", "--format", "jsonl", input=STDIN_TEXT
+    )
     no_crash(result)
     assert result.exit_code == 0, result.stderr
     [obj] = jsonl(result.stdout)
@@ -209,7 +211,9 @@ def assert_usage_error(result: Result, *words: str) -> None:
 
 
 def test_bad_published_date_is_usage_error() -> None:
-    assert_usage_error(run("extract", "--published", "notadate", "x.txt"), "--published", "notadate")
+    assert_usage_error(
+        run("extract", "--published", "notadate", "x.txt"), "--published", "notadate"
+    )
 
 
 def test_unknown_format_is_usage_error() -> None:
@@ -230,7 +234,9 @@ def test_statements_on_a_file_that_is_not_a_ledger(tmp_path: Path) -> None:
     assert path.read_text() == "hello\n"
 
 
-@pytest.mark.parametrize("option", [["--max-bytes", "0"], ["--batch-size", "0"], ["--lexicons", "/nonexistent/lex"]])
+@pytest.mark.parametrize(
+    "option", [["--max-bytes", "0"], ["--batch-size", "0"], ["--lexicons", "/nonexistent/lex"]]
+)
 def test_bad_option_values_are_usage_errors(option: list[str]) -> None:
     assert_usage_error(run("extract", *option, str(SEED)), option[0])
 
@@ -313,7 +319,9 @@ def test_ingest_with_a_bad_input_stores_the_rest(tmp_path: Path) -> None:
     result = ingest(db, str(missing), str(SEED))
     no_crash(result)
     assert result.exit_code == 1
-    assert any(line.startswith("claimtrack: ") and str(missing) in line for line in stderr_lines(result))
+    assert any(
+        line.startswith("claimtrack: ") and str(missing) in line for line in stderr_lines(result)
+    )
     assert "1 added" in result.stderr
     with claimtrack.Ledger(db) as ledger:
         assert ledger.counts()["articles"] == 1
@@ -335,7 +343,9 @@ def test_statements_by_actor(seed_db: Path) -> None:
 @pytest.mark.model
 def test_statements_by_date(seed_db: Path) -> None:
     day = "2023-06-03"
-    result = run("statements", "--db", str(seed_db), "--since", day, "--until", day, "--format", "jsonl")
+    result = run(
+        "statements", "--db", str(seed_db), "--since", day, "--until", day, "--format", "jsonl"
+    )
     no_crash(result)
     assert result.exit_code == 0, result.stderr
     rows = jsonl(result.stdout)
@@ -369,7 +379,9 @@ def test_statements_table(seed_db: Path) -> None:
 
 @pytest.mark.model
 def test_statements_with_no_match(seed_db: Path) -> None:
-    result = run("statements", "--db", str(seed_db), "--actor", "nobody-by-this-name", "--format", "jsonl")
+    result = run(
+        "statements", "--db", str(seed_db), "--actor", "nobody-by-this-name", "--format", "jsonl"
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
 
@@ -377,7 +389,9 @@ def test_statements_with_no_match(seed_db: Path) -> None:
 # ---------------------------------------------------------------------------- help / version
 
 
-@pytest.mark.parametrize("command", [[], ["extract"], ["ingest"], ["statements"]], ids=lambda c: c[0] if c else "main")
+@pytest.mark.parametrize(
+    "command", [[], ["extract"], ["ingest"], ["statements"]], ids=lambda c: c[0] if c else "main"
+)
 @pytest.mark.parametrize("flag", ["--help", "-h"])
 def test_help_has_an_example(command: list[str], flag: str) -> None:
     result = run(*command, flag)
