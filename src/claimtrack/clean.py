@@ -15,17 +15,21 @@ lexicons, ``promo.tsv`` and ``credits.tsv``; none names a publisher or an entity
 - **credit**: a whole line, or the tail of a caption line after its last
   sentence, that is short, holds a credit phrase and is shaped like a credit:
   ``Name Surname/AGENCY``, ``AGENCY/Name``, ``Photo: ...``, ``(AP Photo/Name)``.
-- **caption**: the text a credit ends (or the line it directly follows), plus a
-  short unpunctuated image title directly above it.
+- **caption**: the text a photo-shaped credit ends (or the line it directly
+  follows), plus a short unpunctuated image title directly above it. A bare
+  agency name ("Reuters", "[AP.]") is a credit but makes no caption: it may be a
+  sign-off or a source marker after a body sentence.
 - **duplicate**: a sentence of 8 or more words that repeats an earlier,
-  unexcluded sentence almost word for word (token Jaccard >= 0.8).
+  unexcluded sentence almost word for word (token Jaccard >= 0.8, same numbers).
+
+Every rule is linear in the text (bar sorting), so pathological inputs stay fast.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -48,6 +52,9 @@ CAPTION_WORDS = 80
 #: near-duplicate sentences: at least this many words, and this token Jaccard
 DUPLICATE_MIN_WORDS = 8
 DUPLICATE_JACCARD = 0.8
+# sentences indexed under one token: keeps many look-alike sentences ("... day 1.",
+# "... day 2.", all rare tokens equal) linear; only such look-alikes can be missed
+_POSTINGS_CAP = 16
 
 _BULLET = re.compile(r"\s*(?:[•*\-–—·▪‣◦●►]|\d{1,2}[.)])\s+")
 _FINAL_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
@@ -242,26 +249,36 @@ def _normalized(line: str) -> str:
 # --- promo ----------------------------------------------------------------------------
 
 
-def _is_promo_line(line: _Line, hits: Sequence[Hit]) -> bool:
-    """A list-like line with a promo phrase, or a short call to the reader that opens with one.
+def _promo_level(line: _Line, hits: Sequence[Hit]) -> int:
+    """How surely a line is promo: 2 sure, 1 only inside a promo block, 0 not promo.
 
-    "• Ad free experience" -> True;  "Read more: Why the city matters?" -> True;
-    "Want it daily? Sign up for our newsletter." -> True (addresses the reader);
-    "Advertising revenue fell by a fifth, the company said." -> False
+    2: a promo phrase opens the line or one of its sentences, in a list-like line
+       ("• Ad free experience", "Share this article") or, in a punctuated one, with a
+       label colon or words to the reader ("Read more: Why it matters?",
+       "Want it daily? Sign up for our newsletter.");
+    1: a list-like line that only holds a phrase ("• iOS and Android app access",
+       "• 300 shells fired per week");
+    0: anything else ("Advertising revenue fell by a fifth, the company said.").
     """
-    if not hits or line.blank:
-        return False
+    if not hits or line.blank or line.words > PROMO_LINE_WORDS:
+        return 0
+    opening = _opening_hit(line, hits)
     if line.listlike:
-        return True
-    if line.words > PROMO_LINE_WORDS:
-        return False
+        return 1 if opening is None else 2
+    if opening is None:
+        return 0
+    labelled = line.text[opening[1] : opening[1] + 1] == ":"  # "Read more:", "See also:"
+    return 2 if labelled or _READER.search(line.text) else 0
+
+
+def _opening_hit(line: _Line, hits: Sequence[Hit]) -> Hit | None:
+    """The first phrase with at most two words before it in its sentence, if any."""
     starts = [_bullet_end(line.text)] + [m.end() for m in _BOUNDARY.finditer(line.text)]
-    for start, end in hits:
-        sentence_start = max(s for s in starts if s <= start) if starts[0] <= start else start
-        if len(line.text[sentence_start:start].split()) <= 2:
-            labelled = line.text[end : end + 1] == ":"  # "Read more:", "See also:"
-            return labelled or _READER.search(line.text) is not None
-    return False
+    for hit in hits:
+        sentence_start = max((s for s in starts if s <= hit[0]), default=0)
+        if len(line.text[sentence_start : hit[0]].split()) <= 2:
+            return hit
+    return None
 
 
 def _bullet_end(text: str) -> int:
@@ -274,13 +291,14 @@ def _find_promo(lines: Sequence[_Line], hits: Sequence[Sequence[Hit]]) -> list[t
 
     ["Paper cover", "• Unlimited access", "• App access", "• Ad free"] -> [(0, 3)]
     """
-    flags = [_is_promo_line(line, line_hits) for line, line_hits in zip(lines, hits, strict=True)]
-    if len(flags) < 2 or not flags[1]:
-        flags[0] = False  # the headline alone is never promo ("Advertising ban hits...")
+    levels = [_promo_level(line, line_hits) for line, line_hits in zip(lines, hits, strict=True)]
+    if len(levels) < 2 or not levels[1]:
+        levels[0] = 0  # the headline alone is never promo ("Advertising ban hits...")
+    flags = [level > 0 for level in levels]
     groups: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
-        if flags[i]:
+        if levels[i] == 2:
             groups.append(_grow_group(lines, flags, i, groups[-1][1] + 1 if groups else 0))
             i = groups[-1][1]
         i += 1
@@ -291,13 +309,15 @@ def _find_promo(lines: Sequence[_Line], hits: Sequence[Sequence[Hit]]) -> list[t
 def _grow_group(
     lines: Sequence[_Line], flags: Sequence[bool], i: int, floor: int
 ) -> tuple[int, int]:
-    """Grow a promo group around line i over list-like lines while most lines are promo."""
+    """Grow a promo group from a sure promo line i over list-like lines, most of them promo."""
     last, count, promo_so_far = i, 1, 1
     for j in range(i + 1, len(lines)):
         if lines[j].blank or not (lines[j].listlike or flags[j]):
             break
         promo_so_far += flags[j]
-        if (flags[j] or lines[j].bullet) and 2 * promo_so_far >= j - i + 1:
+        if j - i + 1 - 2 * promo_so_far > 2:
+            break  # too far behind to get back a majority
+        if (flags[j] or lines[j].bullet) and 2 * promo_so_far > j - i + 1:
             last, count = j, promo_so_far
     first = i
     while (
@@ -344,6 +364,7 @@ def _find_credits(
     """Credits (whole lines or caption tails) and the captions they close."""
     found: list[Exclusion] = []
     taken = set(skip)  # lines a caption may not reach into
+    starts = [line.start for line in lines]
     for line in lines[1:]:  # line 0 is the headline, never a credit
         if line.index in taken or not hits[line.index]:
             continue
@@ -357,13 +378,9 @@ def _find_credits(
             caption = _caption_span(text, lines, line, col, taken)
         if caption is not None:
             found.append(Exclusion(caption, "caption"))
-            taken.update(_line_indices(lines, caption))
+            lo, hi = bisect_right(starts, caption.start), bisect_right(starts, caption.end)
+            taken.update(range(lo - 1, hi))
     return found
-
-
-def _line_indices(lines: Sequence[_Line], span: Span) -> range:
-    starts = [line.start for line in lines]
-    return range(bisect_right(starts, span.start) - 1, bisect_right(starts, span.end))
 
 
 def _credit_start(line: str, hits: Sequence[Hit]) -> int | None:
@@ -374,8 +391,9 @@ def _credit_start(line: str, hits: Sequence[Hit]) -> int | None:
     starts = {_indent(line)}
     starts.update(m.end() for m in _BOUNDARY.finditer(line))
     starts.update(start for start, _ in hits if _LABEL.match(line, start))
+    earliest = len(line.rstrip()) - CREDIT_CHARS  # a longer tail cannot be a credit
     for col in sorted(starts):
-        if col < len(line) and _is_credit(line, col, hits):
+        if earliest <= col < len(line) and _is_credit(line, col, hits):
             return col
     return None
 
@@ -507,7 +525,8 @@ def _find_duplicates(
             found.append(Exclusion(Span.of(text, start, end), "duplicate"))
             continue
         for token in prefix:
-            index[token].append(len(kept))
+            if len(index[token]) < _POSTINGS_CAP:
+                index[token].append(len(kept))
         kept.append(tokens)
     return found
 
@@ -577,10 +596,10 @@ def _overlaps(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
 def _drop_overlaps(found: Sequence[Exclusion]) -> list[Exclusion]:
     """Keep exclusions in rule order (promo, credit, caption), dropping any that overlap a kept one."""
     kept: list[Exclusion] = []
+    ranges: list[tuple[int, int]] = []  # sorted, non-overlapping: those of ``kept``
     for exclusion in found:
         span = exclusion.span
-        if span.start < span.end and not any(
-            k.span.start < span.end and span.start < k.span.end for k in kept
-        ):
+        if span.start < span.end and not _overlaps(ranges, span.start, span.end):
             kept.append(exclusion)
+            insort(ranges, (span.start, span.end))
     return kept
