@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import claimtrack
 from claimtrack.attributions import Quote, find_quotes
@@ -64,9 +65,6 @@ def test_find_quotes_never_raises_and_quotes_start_and_end_with_marks(text: str)
 
 
 # ------------------------------------------------------------ constructions
-
-pytestmark_model = pytest.mark.model
-
 
 @pytest.mark.model
 def test_indirect_speech_with_that_clause() -> None:
@@ -185,3 +183,11 @@ def test_ids_are_stable_and_differ_by_offset() -> None:
     assert [a.id for a in first] == [a.id for a in again]
     moved = _attrs("Today the mayor said that the bridge would reopen.")
     assert moved[0].id != first[0].id
+
+
+@pytest.mark.model
+def test_stray_quotation_mark_is_a_note_on_its_sentence_only() -> None:
+    attrs = _attrs('She said that prices rose. He said "this never ends. Then he left.')
+    notes = {a.source.text if a.source else None: a.notes for a in attrs}
+    assert notes["She"] == ()
+    assert notes["He"] == ("unmatched quotation mark at 35",)

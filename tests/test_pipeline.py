@@ -11,7 +11,6 @@ import pytest
 
 import claimtrack
 from claimtrack.records import Analysis, Statement
-
 from conftest import DATA, SEED, SEED_PUBLISHED, assert_spans_match
 
 GOLDEN = DATA / "golden" / "newsweek-bakhmut.statements.jsonl"
@@ -52,8 +51,8 @@ def test_every_span_slices_the_article(seed: Analysis) -> None:
         ("Ukraine's General Staff of the Armed Forces", "wrote",
          ['that Russian fighters continued "offensive operations" in the area'], "Ukraine"),
         ("Prigozhin", "said",
-         ["that 99 percent of Wagner fighters had left Bakhmut and had been replaced by "
-          "conventional Russian troops"], "Russia"),
+         [("that 99 percent of Wagner fighters had left Bakhmut and had been replaced by "
+           "conventional Russian troops")], "Russia"),
         ("the Institute for the Study of War (ISW)", "wrote",
          ['Russia\'s military has "likely largely relieved Wagner Group forces in Bakhmut'],
          "Institute for the Study of War (ISW)"),

@@ -4,9 +4,9 @@ First version, on the parse, NER and the lexicons (no coreference model):
 
 * a source mention is split into its **core** (the head noun with its name,
   compounds, possessor and "of"-phrase) and its **description** (an
-  apposition: "Hanna Maliar, *Ukraine's deputy defense minister*");
-* person names merge when one is the other's trailing part ("Reznikov" and
-  "Oleksii Reznikov"); PERSON entities anywhere in the article supply full
+  apposition: "Anna Kovac, *Ukraine's deputy defense minister*");
+* person names merge when one is the other's trailing part ("Ivanova" and
+  "Maria Ivanova"); PERSON entities anywhere in the article supply full
   names for surname-only sources;
 * descriptions merge with an earlier actor whose core or description has the
   same head and a superset of the words ("the defense ministry" ->
@@ -43,7 +43,6 @@ class _Cluster:
     descs: list[set[str]] = field(default_factory=list)  # word sets of descriptions
     titles: list[str] = field(default_factory=list)
     side: Side | None = None
-    head: str = ""  # lemma of the head noun, for descriptions
 
 
 def resolve_actors(
@@ -54,7 +53,7 @@ def resolve_actors(
     Returns the actors and a map attribution id -> actor id. Attributions
     without a source have no entry.
 
-    "Oleksii Reznikov told ... Reznikov said" -> one actor "Oleksii Reznikov".
+    "Maria Ivanova told ... Ivanova said" -> one actor "Maria Ivanova".
     """
     clusters: list[_Cluster] = []
     persons = _person_entities(doc)
@@ -111,7 +110,7 @@ def _assign(
         name = _phrase(core)
         k = _find_description(_content_words(core, lex), clusters, lex)
     if k is None:
-        clusters.append(_Cluster(name, kind, words, head=head.lemma_.lower()))
+        clusters.append(_Cluster(name, kind, words))
         k = len(clusters) - 1
     cluster = clusters[k]
     if len(name) > len(cluster.name) and kind == cluster.kind:

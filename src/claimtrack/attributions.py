@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -35,10 +35,8 @@ _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _RELATIVE = {"who", "which", "that", "whom"}
 _DISCOURSE = {"however", "but", "and", "so", "yet", "still", "meanwhile", "also", "moreover"}
-_QUOTE_CHARS = "\"“”„‟«»"
 _OPEN = {"“", "„", "«"}
 _CLOSE = {"”", "»"}
-_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +105,21 @@ def extract_attributions(doc: Doc, article: Article, lex: Lexicons) -> list[Attr
     for sent in doc.sents:
         found.extend(_sentence_attributions(sent, quotes, lex))
     found = _continue_quotes(doc, found, quotes)
-    records = [_to_record(f, article, quotes) for f in found]
-    if notes and records:
-        records[0] = replace(records[0], notes=records[0].notes + tuple(notes))
-    return records
+    _attach_notes(doc, found, notes)
+    return [_to_record(f, article, quotes) for f in found]
+
+
+def _attach_notes(doc: Doc, found: Sequence[_Found], notes: Sequence[str]) -> None:
+    """A stray quotation mark is noted on the attributions of its sentence."""
+    for note in notes:
+        offset = int(note.rsplit(" ", 1)[1])
+        token = doc.char_span(offset, offset + 1, alignment_mode="expand")
+        if token is None:
+            continue
+        sent = token.sent
+        for f in found:
+            if sent.start_char <= f.cue[0] < sent.end_char:
+                f.notes = (*f.notes, note)
 
 
 # ---------------------------------------------------------------- per sentence

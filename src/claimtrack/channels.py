@@ -1,7 +1,7 @@
 """Channel, time phrase, place and hedges of a statement, read from the cue's clause.
 
 The *cue clause* is what the cue verb governs, less the content and the
-source: "Prigozhin said *in a statement on Telegram* that ..." -> the channel
+source: "Smith said *in a statement on Telegram* that ..." -> the channel
 phrase. Everything here reads lexicons (``channels.tsv``, ``platforms.tsv``,
 ``hedges.tsv``) and the parse; nothing names an outlet or a place.
 """
@@ -58,7 +58,7 @@ def detect_channel(cue: Token, clause: Sequence[Token], lex: Lexicons, text: str
 
     "said in a statement on Telegram" -> statement, platform Telegram
     "told reporters"                  -> remarks_to_reporters
-    "told Channel News Asia"          -> interview, platform "Channel News Asia"
+    "told the BBC"                     -> interview, platform "BBC"
     "wrote in a Facebook post"        -> social_media_post, platform Facebook
     """
     kind: ChannelType | None = None
@@ -119,7 +119,7 @@ def _cover(tokens: Sequence[Token], text: str) -> Span | None:
 def find_time_phrase(cue: Token, clause: Sequence[Token], text: str) -> Span | None:
     """The DATE/TIME entity in the cue's clause nearest the cue, with its preposition.
 
-    "On Friday, Prigozhin said ..." -> "On Friday"; "have insisted for weeks that" -> "for weeks".
+    "On Friday, Smith said ..." -> "On Friday"; "have insisted for weeks that" -> "for weeks".
     """
     ids = {t.i for t in clause}
     best: tuple[int, Span] | None = None

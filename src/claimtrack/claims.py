@@ -27,8 +27,8 @@ _NEGATIONS = {"not", "n't", "never", "no"}
 def extract_proposition(doc: Doc, attr: Attribution, lex: Lexicons) -> Proposition | None:
     """(subject, predicate, object) of the content's main clause; None without a verb.
 
-    "Russian forces do not entirely control the city of Bakhmut" ->
-    subject "Russian forces", predicate "control", object "Bakhmut", negative.
+    "Russian forces do not entirely control the city of Mariupol" ->
+    subject "Russian forces", predicate "control", object "Mariupol", negative.
     """
     if not attr.content:
         return None

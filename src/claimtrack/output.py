@@ -130,7 +130,7 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = TAB
             row.get("stance") or "",
         ])
     table: str = tabulate(body, headers=list(columns), tablefmt="simple_grid",
-                          maxcolwidths=[20, 14, 12, content_width, 18, 16, 8])
+                          maxcolwidths=[20, 14, 12, content_width, 18, 17, 8])
     return table
 
 

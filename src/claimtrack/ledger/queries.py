@@ -85,8 +85,8 @@ def statements(
 ) -> list[dict[str, Any]]:
     """Statements matching every given filter, one flat dict each.
 
-    ``actor``/``place`` match case-insensitively as substrings ("reznikov" finds
-    "Oleksii Reznikov", by actor name or by the source words). ``since``/``until``
+    ``actor``/``place`` match case-insensitively as substrings ("ivanova" finds
+    "Maria Ivanova", by actor name or by the source words). ``since``/``until``
     keep statements whose date interval overlaps the range; with no resolved time
     the publication date stands in (``date_precision`` "published").
     Ordered by date, then article, then cue offset; undated statements last.

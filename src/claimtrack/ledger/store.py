@@ -40,7 +40,7 @@ class Ledger:
 
     >>> with Ledger(tmp / "news.db") as ledger:  # doctest: +SKIP
     ...     ledger.add(analysis)                    # "added", then "unchanged"
-    ...     ledger.statements(actor="reznikov")     # [{"actor": "Oleksii Reznikov", ...}]
+    ...     ledger.statements(actor="ivanova")     # [{"actor": "Maria Ivanova", ...}]
     """
 
     def __init__(self, path: str | Path = "claimtrack.db") -> None:
