@@ -61,3 +61,27 @@ def assert_spans_match(analysis: Analysis) -> int:
         assert text[span.start : span.end] == span.text, span
         n += 1
     return n
+
+
+def json_spans(value: Any) -> Iterator[dict[str, Any]]:
+    """Every span in parsed JSON output: each dict whose keys are exactly start, end and text."""
+    if isinstance(value, dict):
+        if set(value) == {"start", "end", "text"}:
+            yield value
+        for item in value.values():
+            yield from json_spans(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_spans(item)
+
+
+def assert_json_spans_match(record: dict[str, Any]) -> int:
+    """Every span of one claimtrack/1 record slices its article text; returns how many."""
+    text = record["article"]["text"]
+    n = 0
+    for span in json_spans({k: v for k, v in record.items() if k != "article"}):
+        assert isinstance(span["start"], int) and isinstance(span["end"], int), span
+        assert 0 <= span["start"] <= span["end"] <= len(text), span
+        assert text[span["start"] : span["end"]] == span["text"], span
+        n += 1
+    return n

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from click.testing import CliRunner, Result
 
 import claimtrack
 from claimtrack.cli import main
-from conftest import SEED
+from conftest import SEED, assert_json_spans_match
 
 STDIN_TEXT = "Russian forces do not control the city, the minister said on Friday."
 
@@ -38,31 +37,6 @@ def jsonl(stdout: str) -> list[dict[str, Any]]:
     objects = [json.loads(line) for line in lines]
     assert all(isinstance(obj, dict) for obj in objects)
     return objects
-
-
-def walk_spans(value: Any) -> Iterator[dict[str, Any]]:
-    """Every dict with start/end/text keys inside parsed JSON."""
-    if isinstance(value, dict):
-        if {"start", "end", "text"} <= value.keys():
-            yield value
-        for item in value.values():
-            yield from walk_spans(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from walk_spans(item)
-
-
-def assert_json_spans_match(obj: dict[str, Any]) -> int:
-    """Every span of one output object slices its article text; returns how many."""
-    text = obj["article"]["text"]
-    n = 0
-    for key in ("exclusions", "actors", "statements"):
-        for span in walk_spans(obj[key]):
-            assert isinstance(span["start"], int) and isinstance(span["end"], int), span
-            assert 0 <= span["start"] <= span["end"] <= len(text), span
-            assert text[span["start"] : span["end"]] == span["text"], span
-            n += 1
-    return n
 
 
 def stderr_lines(result: Result) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import typing
 from importlib import resources
 from pathlib import Path
 
@@ -10,18 +11,10 @@ import pytest
 
 from claimtrack import lexicons
 from claimtrack.lexicons import FILES, LexiconError, load, read_rows
+from claimtrack.records import ChannelType
 
 STANCES = {"asserts", "denies", "hedges", "neutral"}
-CHANNEL_TYPES = {
-    "interview",
-    "social_media_post",
-    "statement",
-    "press_conference",
-    "remarks_to_reporters",
-    "report",
-    "broadcast",
-    "document",
-}
+CHANNEL_TYPES = set(typing.get_args(ChannelType)) - {"unknown"}
 PLATFORM_TYPES = {"social_media", "messaging", "video", "blog"}
 
 

@@ -40,6 +40,7 @@ from claimtrack.records import (
     TimeRef,
     stable_id,
 )
+from conftest import assert_json_spans_match, json_spans
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = files("claimtrack") / "schema" / "claimtrack.v1.json"
@@ -143,26 +144,11 @@ def build_analysis() -> Analysis:
     )
 
 
-def iter_spans(obj: Any) -> Iterator[dict[str, Any]]:
-    """Every span in a JSON value: each dict whose keys are exactly start, end and text."""
-    if isinstance(obj, dict):
-        if set(obj) == {"start", "end", "text"}:
-            yield obj
-        for value in obj.values():
-            yield from iter_spans(value)
-    elif isinstance(obj, list):
-        for item in obj:
-            yield from iter_spans(item)
-
-
 def assert_valid(record: dict[str, Any]) -> None:
     """The record validates and every span in it slices article.text."""
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in VALIDATOR.iter_errors(record)]
     assert not errors, "\n".join(errors)
-    text = record["article"]["text"]
-    for span in iter_spans(record):
-        assert 0 <= span["start"] <= span["end"] <= len(text), span
-        assert text[span["start"] : span["end"]] == span["text"], span
+    assert_json_spans_match(record)
 
 
 def is_valid(record: dict[str, Any]) -> bool:
@@ -241,7 +227,7 @@ def test_hand_built_record_validates() -> None:
 
 def test_every_span_slices_article_text() -> None:
     record = analysis_json(build_analysis())
-    spans = list(iter_spans(record))
+    spans = list(json_spans(record))
     # exclusion, sides and mentions (4), cues, sources, contents (4), time (2),
     # proposition (2), channel evidence, hedge, stance evidence
     assert len(spans) == 1 + 4 + 2 + 2 + 4 + 2 + 2 + 1 + 1 + 1
@@ -252,7 +238,7 @@ def test_every_span_slices_article_text() -> None:
 
 def test_iter_spans_ignores_dicts_with_other_keys() -> None:
     data = {"a": [{"start": 0, "end": 1, "text": "x"}, {"start": 0, "end": 1, "text": "x", "n": 1}]}
-    assert list(iter_spans(data)) == [{"start": 0, "end": 1, "text": "x"}]
+    assert list(json_spans(data)) == [{"start": 0, "end": 1, "text": "x"}]
 
 
 def test_minimal_record_validates() -> None:

@@ -117,14 +117,13 @@ def _inherit_context(doc: Doc, statements: list[Statement]) -> list[Statement]:
     family, not marked as carried over). "X told the BBC ... X added" within
     two sentences -> "added" takes the BBC interview, marked ``carried_over``.
     """
-    by_cue: dict[int, Statement] = {}
-    for st in statements:
-        by_cue[channels.cue_token(doc, st.attribution).i] = st
+    cues = {st.id: channels.cue_token(doc, st.attribution) for st in statements}
+    by_cue = {cues[st.id].i: st for st in statements}
     sent_index = {s.start: k for k, s in enumerate(doc.sents)}
     out: list[Statement] = []
     last_by_actor: dict[str, tuple[int, Statement]] = {}
     for st in sorted(statements, key=lambda s: s.attribution.cue.start):
-        cue = channels.cue_token(doc, st.attribution)
+        cue = cues[st.id]
         governor = _governing_statement(cue, by_cue)
         if governor is not None:
             st = _fill(st, governor)
