@@ -8,22 +8,28 @@ and stored), 2 for a usage error caught before any work starts.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import click
+from spacy.language import Language
 
 import claimtrack
-from claimtrack import output
+from claimtrack import bench as bench_mod
+from claimtrack import lexicons as lexicons_mod
+from claimtrack import output, polnear
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
 from claimtrack.ingest import DEFAULT_MAX_BYTES, parse_date
 from claimtrack.nlp import DEFAULT_MODEL, cached_pipeline
-from claimtrack.records import Analysis, Failure
+from claimtrack.records import Analysis, Article, Failure
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -189,6 +195,163 @@ def statements(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) 
     output.write_rows(rows, fmt or _default_format(), sys.stdout)
 
 
+MODEL_HELP = "Installed spaCy pipeline to use."
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Score claimtrack's attributions against an annotated corpus.
+
+    \b
+    Example:
+      claimtrack eval polnear --gold PolNeAR/data/dev --limit 10
+    """
+
+
+@eval_group.command("polnear")
+@click.option("--gold", required=True, help="PolNeAR split directory (text/, attributions/).")
+@click.option("--scorer", type=click.Path(exists=True, dir_okay=False),
+              help="The scorer script [default: GOLD/../../bench/polnear_score.py].")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Keep the predictions in this JSON Lines file [default: a temporary file].")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
+@click.option("--json", "as_json", is_flag=True, help="The scores as one JSON object.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="Only the first N articles by name, scored against those N only.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+@click.pass_context
+def eval_polnear(
+    ctx: click.Context, /, gold: str, scorer: str | None, out: str | None, model: str,
+    as_json: bool, limit: int | None, batch_size: int, quiet: bool,
+) -> None:
+    """Analyse a PolNeAR split and print the scorer's table of precision, recall and F1.
+
+    Texts are analysed exactly as written (offsets are those of text/NAME.txt);
+    dates come from metadata.tsv in GOLD or its parent. The predictions (one
+    JSON line per article) are scored by running the scorer script, never a
+    copy of it. Exit status 1 when an article failed (it predicts nothing) or
+    the scorer failed.
+
+    \b
+    Example:
+      claimtrack eval polnear --gold PolNeAR/data/dev --out dev.pred.jsonl
+      claimtrack eval polnear --gold PolNeAR/data/dev --limit 10 --scorer bench/polnear_score.py
+    """
+    split, scorer_path = _polnear_inputs(ctx, gold, scorer, out, limit)
+    nlp = _load_model(ctx, model)
+    lex = _load_lexicons(ctx)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="claimtrack-polnear-") as tmp:
+        pred = out or os.path.join(tmp, "predictions.jsonl")
+        predicted = polnear.predict(split, nlp, lex, batch_size)
+        results = _polnear_progress(ctx, predicted, len(split), quiet)
+        try:
+            with open(pred, "w", encoding="utf-8") as handle:
+                failed = polnear.write_predictions(results, handle)
+        except OSError as err:
+            _error(ctx, f"{pred}: cannot write predictions ({err.strerror})", exc=True)
+            ctx.exit(1)
+        if not quiet:
+            click.echo(f"claimtrack: {len(split) - failed} of {len(split)} articles analysed, "
+                       f"{failed} failed ({time.perf_counter() - start:.1f} s)", err=True)
+        only = [name for name, _ in split] if limit is not None else None
+        try:
+            done = polnear.run_scorer(scorer_path, gold, pred, as_json, only=only)
+        except OSError as err:
+            _error(ctx, f"{scorer_path}: cannot run the scorer ({err})", exc=True)
+            ctx.exit(1)
+    click.echo(done.stdout, nl=False)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    if done.returncode != 0:
+        first = f": {lines.pop(0)}" if lines else ""
+        _error(ctx, f"{scorer_path} exited with status {done.returncode}{first}")
+    for line in lines:
+        click.echo(f"claimtrack: scorer: {line}", err=True)
+    ctx.exit(1 if failed or done.returncode != 0 else 0)
+
+
+def _polnear_inputs(
+    ctx: click.Context, gold: str, scorer: str | None, out: str | None, limit: int | None
+) -> tuple[list[tuple[str, Article | Failure]], Path]:
+    """The split's articles and the scorer, or a usage error before the model is loaded."""
+    try:
+        split = polnear.read_split(gold, limit)
+    except polnear.SplitError as err:
+        _usage_error(ctx, str(err))
+    if not split:
+        _usage_error(ctx, f"{gold}: no text/*.txt files")
+    scorer_path = Path(scorer) if scorer else polnear.find_scorer(gold)
+    if scorer_path is None:
+        expected = os.path.normpath(Path(gold) / polnear.SCORER_FROM_SPLIT)
+        _usage_error(ctx, f"no scorer at {expected}; pass --scorer PATH/TO/polnear_score.py")
+    if out is not None:
+        parent = os.path.dirname(out) or "."
+        if not os.path.isdir(parent):
+            _usage_error(ctx, f"{out}: its directory does not exist")
+        if not os.access(out if os.path.exists(out) else parent, os.W_OK):
+            _usage_error(ctx, f"{out}: not writable")
+    return split, scorer_path
+
+
+def _polnear_progress(
+    ctx: click.Context, results: Iterable[tuple[str, Analysis | Failure]], total: int, quiet: bool
+) -> Iterator[tuple[str, Analysis | Failure]]:
+    """Report failures as they happen, and a running count when stderr is a terminal."""
+    progress = sys.stderr.isatty() and not quiet
+    for n, (name, result) in enumerate(results, 1):
+        if isinstance(result, Failure):
+            _error(ctx, f"{result}; predicting nothing for {name}", clear=progress)
+        if progress:
+            click.echo(f"\rclaimtrack: {n} of {total} articles", err=True, nl=False)
+        yield name, result
+    if progress:
+        click.echo("\r\033[K", err=True, nl=False)
+
+
+@main.command()
+@click.option("--texts", "texts_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Directory of .txt files, read recursively.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object on one line.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N files by path.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.pass_context
+def bench(
+    ctx: click.Context, /, texts_dir: str, model: str, as_json: bool, limit: int | None,
+    batch_size: int,
+) -> None:
+    """Time claimtrack's whole pipeline against bare spaCy on the same texts.
+
+    Both run in this process, bare spaCy first, each warmed up on the first
+    few texts; model loading is not timed. Prints docs, words, seconds and
+    rates for both, the ratio of claimtrack's docs/s to spaCy's, the peak
+    memory of the process, the model and the number of CPUs.
+
+    \b
+    Example:
+      claimtrack bench --texts PolNeAR/data/dev/text --limit 20 --json
+    """
+    try:
+        texts = bench_mod.read_texts(texts_dir, limit)
+    except bench_mod.BenchError as err:
+        _usage_error(ctx, str(err))
+    nlp = _load_model(ctx, model)
+    try:
+        bare = bench_mod.load_bare(model)
+    except ModelError as err:
+        _usage_error(ctx, str(err))
+    result = bench_mod.run_bench(texts, nlp, bare, _load_lexicons(ctx), batch_size=batch_size)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(bench_mod.format_table(result))
+    if result.failed:
+        _error(ctx, f"{result.failed} of {result.docs} texts failed in claimtrack's pipeline "
+               "(run 'claimtrack extract' on them to see why)")
+    ctx.exit(1 if result.failed else 0)
+
+
 # ------------------------------------------------------------------ helpers
 
 
@@ -196,12 +359,25 @@ def _default_format() -> str:
     return "table" if sys.stdout.isatty() else "jsonl"
 
 
-def _load_model(ctx: click.Context, name: str) -> None:
+def _load_model(ctx: click.Context, name: str) -> Language:
     try:
-        cached_pipeline(name)
+        return cached_pipeline(name)
     except ModelError as err:
         _error(ctx, str(err))
         ctx.exit(2)
+
+
+def _load_lexicons(ctx: click.Context) -> lexicons_mod.Lexicons:
+    try:
+        return lexicons_mod.load()
+    except ClaimtrackError as err:
+        _usage_error(ctx, str(err))
+
+
+def _usage_error(ctx: click.Context, message: str) -> NoReturn:
+    """One line on stderr and exit status 2: a usage error, caught before any work starts."""
+    _error(ctx, message, exc=sys.exc_info()[0] is not None)
+    ctx.exit(2)
 
 
 def _open_ledger(ctx: click.Context, db: str) -> claimtrack.Ledger:
