@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from claimtrack.nlp import doc_text
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Actor, ActorKind, Article, Attribution, Side, Span, stable_id
 
@@ -281,8 +282,9 @@ def _phrase(toks: Sequence[Token]) -> str:
         return ""
     doc = toks[0].doc
     end = toks[-1].idx + len(toks[-1])
-    text = doc.text[toks[0].idx : end]
-    if text.count("(") > text.count(")") and doc.text[end : end + 1] == ")":
+    full = doc_text(doc)
+    text = full[toks[0].idx : end]
+    if text.count("(") > text.count(")") and full[end : end + 1] == ")":
         text += ")"
     return text.strip(" ,")
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from claimtrack.nlp import doc_ents, doc_text
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Attribution, Channel, ChannelType, Hedge, Span
 
@@ -123,7 +124,7 @@ def find_time_phrase(cue: Token, clause: Sequence[Token], text: str) -> Span | N
     """
     ids = {t.i for t in clause}
     best: tuple[int, Span] | None = None
-    for ent in cue.doc.ents:
+    for ent in doc_ents(cue.doc):
         if ent.label_ not in ("DATE", "TIME") or not all(t.i in ids for t in ent if not t.is_space):
             continue
         words = [t for t in ent if not t.is_space]
@@ -142,7 +143,7 @@ def find_time_phrase(cue: Token, clause: Sequence[Token], text: str) -> Span | N
 def find_place(cue: Token, clause: Sequence[Token], text: str) -> Span | None:
     """A GPE/LOC the statement was made in: "... on the sidelines of a summit *in Singapore*"."""
     ids = {t.i for t in clause}
-    for ent in cue.doc.ents:
+    for ent in doc_ents(cue.doc):
         if ent.label_ not in ("GPE", "LOC", "FAC") or ent.root.i not in ids:
             continue
         root = ent.root
@@ -157,8 +158,8 @@ def find_hedges(attr: Attribution, clause: Sequence[Token], lex: Lexicons, doc: 
     for c in attr.content:
         span = doc.char_span(c.start, c.end, alignment_mode="expand")
         if span is not None:
-            hedges.extend(Hedge(s, "source") for s in _match_hedges(list(span), lex, doc.text))
-    hedges.extend(Hedge(s, "reporter") for s in _match_hedges(list(clause), lex, doc.text))
+            hedges.extend(Hedge(s, "source") for s in _match_hedges(list(span), lex, doc_text(doc)))
+    hedges.extend(Hedge(s, "reporter") for s in _match_hedges(list(clause), lex, doc_text(doc)))
     return tuple(hedges)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
+from claimtrack.nlp import doc_text
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Attribution, Hedge, Proposition, Span, Stance, stable_id
 
@@ -45,8 +46,8 @@ def extract_proposition(doc: Doc, attr: Attribution, lex: Lexicons) -> Propositi
     obj = next((c for c in root.children if c.dep_ in ("dobj", "attr", "acomp")), None)
     if obj is None:
         obj = next((g for c in root.children if c.dep_ in ("prep", "agent") for g in c.children if g.dep_ == "pobj"), None)
-    subj_key, subj_span = _argument(subj, lex, doc.text)
-    obj_key, obj_span = _argument(obj, lex, doc.text)
+    subj_key, subj_span = _argument(subj, lex, doc_text(doc))
+    obj_key, obj_span = _argument(obj, lex, doc_text(doc))
     negative = any(c.dep_ == "neg" or c.lower_ in _NEGATIONS and c.dep_ in ("advmod", "det") for c in root.children)
     return Proposition(
         key=stable_id(subj_key, predicate, obj_key),

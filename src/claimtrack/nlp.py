@@ -14,6 +14,7 @@ from typing import TypeVar
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from claimtrack import components  # noqa: F401  (registers the claimtrack_* components)
 from claimtrack.errors import ModelError
@@ -71,3 +72,19 @@ def parse(
 ) -> Iterator[tuple[Doc, T]]:
     """Parse (analysis text, context) pairs with ``nlp.pipe``; the context travels along."""
     yield from nlp.pipe(items, as_tuples=True, batch_size=batch_size)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy rebuilds the string on every access)."""
+    text = doc.user_data.get("claimtrack_text")
+    if not isinstance(text, str):
+        text = doc.user_data["claimtrack_text"] = doc.text
+    return text
+
+
+def doc_ents(doc: Doc) -> tuple[SpacySpan, ...]:
+    """``doc.ents``, built once per Doc (spaCy builds the tuple on every access)."""
+    ents = doc.user_data.get("claimtrack_ents")
+    if not isinstance(ents, tuple):
+        ents = doc.user_data["claimtrack_ents"] = tuple(doc.ents)
+    return ents

@@ -79,7 +79,7 @@ def analyze_doc(
     doc: Doc, article: Article, exclusions: tuple[Exclusion, ...], lex: Lexicons, stamp: Stamp
 ) -> Analysis:
     """All doc-level stages on one parsed article; the Doc is dropped after this."""
-    attrs = attributions.extract_attributions(doc, article, lex)
+    attrs = attributions.extract_attributions(doc, article)
     actors, actor_of = resolve_actors(doc, attrs, article, lex)
     statements = [_statement(doc, a, article, actor_of.get(a.id), lex) for a in attrs]
     statements = _inherit_context(doc, statements)

@@ -1,0 +1,475 @@
+"""The learned attribution tagger: which tokens are cues, and for each cue its source and content.
+
+Three small linear models over hashed features of the dependency parse,
+trained on PolNeAR (``claimtrack train attribution``, see ``training.py``):
+
+1. **cue** — for every word token, is it part of a cue? ("said", "has also
+   said", "according to", "told reporters", "believes", "a statement"). Cue
+   tokens that are adjacent or head-linked form one cue.
+2. **role** — for every word token of the cue's sentence, is it in the
+   cue's SOURCE, its CONTENT, or neither? The main feature is where the token
+   sits in the tree relative to the cue: inside which of the cue's argument
+   subtrees ("in:nsubj", "in:ccomp", "in:prep:to"), or under which branch of
+   a common ancestor ("lca:parataxis>nsubj" for content-first sentences).
+   Spans are token sets, so discontinuous content ("The town, he said, is
+   lost") is natural.
+3. **continuation** — does the content go on into the next (or previous)
+   sentence? One decision per neighbouring sentence: multi-sentence quotes.
+
+Features are strings hashed (CRC-32) into a fixed number of buckets; the
+weights are one float matrix per model (``LinearModel``), so prediction is a
+sum of rows and an argmax: no ML library at run time, only numpy. Punctuation
+and whitespace tokens are never classified; they never decide a span's
+words.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from claimtrack.nlp import doc_text
+from claimtrack.errors import ModelError
+
+#: Bucket count of the feature hash (a power of two).
+N_BUCKETS = 1 << 18
+ROLE_LABELS = ("O", "SOURCE", "CONTENT")
+#: How far the content may run into neighbouring sentences.
+MAX_NEXT_SENTENCES = 4
+DEFAULT_MODEL_DIR = "models/attribution"
+MODEL_FORMAT = "claimtrack-attribution/1"
+
+
+def hash_features(feats: Iterable[str]) -> list[int]:
+    """Bucket ids of feature strings; stable across processes and platforms."""
+    return [zlib.crc32(f.encode()) & (N_BUCKETS - 1) for f in feats]
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Multinomial (or binary, one column) linear scores over hashed features."""
+
+    weights: NDArray[np.float32]  # (N_BUCKETS, n_classes)
+    bias: NDArray[np.float32]  # (n_classes,)
+
+    def scores(self, rows: Sequence[Sequence[int]]) -> NDArray[np.float32]:
+        """One row of class scores per instance (a list of bucket ids)."""
+        if not rows:
+            return np.zeros((0, self.bias.shape[0]), dtype=np.float32)
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        flat = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(lengths.sum()))
+        starts = np.zeros(len(rows), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        gathered = self.weights[flat]
+        summed = np.add.reduceat(gathered, starts, axis=0)
+        summed[lengths == 0] = 0.0
+        return summed + self.bias
+
+
+@dataclass(frozen=True)
+class TaggerModel:
+    """The three models and the decision thresholds tuned on dev."""
+
+    cue: LinearModel
+    role: LinearModel
+    cont: LinearModel
+    cue_threshold: float
+    cont_threshold: float
+    meta: dict[str, object]
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, NDArray[np.float32]] = {}
+        for name in ("cue", "role", "cont"):
+            model: LinearModel = getattr(self, name)
+            arrays[f"{name}_w"] = model.weights.astype(np.float16)
+            arrays[f"{name}_b"] = model.bias
+        np.savez_compressed(directory / "weights.npz", **arrays)  # type: ignore[arg-type]
+        meta = dict(self.meta)
+        meta.update(format=MODEL_FORMAT, n_buckets=N_BUCKETS, cue_threshold=self.cue_threshold,
+                    cont_threshold=self.cont_threshold)
+        (directory / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> TaggerModel:
+        """Load a trained model directory; the default is the one shipped in the package."""
+        if directory is None:
+            directory = Path(str(resources.files("claimtrack") / DEFAULT_MODEL_DIR))
+        try:
+            meta = json.loads((directory / "meta.json").read_text())
+            npz = np.load(directory / "weights.npz")
+        except (OSError, ValueError) as err:
+            raise ModelError(f"attribution model {str(directory)!r} cannot be read: {err}") from None
+        if meta.get("format") != MODEL_FORMAT or meta.get("n_buckets") != N_BUCKETS:
+            raise ModelError(
+                f"attribution model {str(directory)!r} has format {meta.get('format')!r}; "
+                f"this claimtrack reads {MODEL_FORMAT!r} (retrain with `claimtrack train attribution`)"
+            )
+        models = {
+            name: LinearModel(npz[f"{name}_w"].astype(np.float32), npz[f"{name}_b"].astype(np.float32))
+            for name in ("cue", "role", "cont")
+        }
+        return cls(models["cue"], models["role"], models["cont"],
+                   float(meta["cue_threshold"]), float(meta["cont_threshold"]), meta)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> TaggerModel:
+    """The attribution model shipped in the package, loaded once per process."""
+    return TaggerModel.load()
+
+
+# ------------------------------------------------------------------ context
+
+
+class DocContext:
+    """Per-document facts the features read: quotation membership, sentence index."""
+
+    def __init__(self, doc: Doc, quotes: Sequence[tuple[int, int]]):
+        self.doc = doc
+        n = len(doc)
+        self.quote_of = np.full(n, -1, dtype=np.int32)
+        starts = np.fromiter((t.idx for t in doc), dtype=np.int64, count=n)
+        for k, (qs, qe) in enumerate(quotes):
+            lo, hi = np.searchsorted(starts, qs, "left"), np.searchsorted(starts, qe, "left")
+            self.quote_of[lo:hi] = k
+        self.sents: list[SpacySpan] = list(doc.sents)
+        self.sent_of = np.zeros(n, dtype=np.int32)
+        for k, s in enumerate(self.sents):
+            self.sent_of[s.start : s.end] = k
+        self.is_word = [_is_word(t) for t in doc]
+        text = self.text = doc_text(doc)
+        self.para_break_before = ["\n" in text[max(0, s.start_char - 3) : s.start_char] for s in self.sents]
+
+
+def _is_word(t: Token) -> bool:
+    return any(ch.isalnum() or ch == "_" for ch in t.text)
+
+
+# ------------------------------------------------------------------- cues
+
+
+def cue_features(t: Token, ctx: DocContext) -> list[str]:
+    """Features of one token for the cue model."""
+    h = t.head
+    lem, dep, low = t.lemma_.lower(), t.dep_, t.lower_
+    hl = h.lemma_.lower()
+    i = t.i
+    doc = t.doc
+    prev = doc[i - 1].lower_ if i > 0 else "<s>"
+    nxt = doc[i + 1].lower_ if i + 1 < len(doc) else "</s>"
+    kids = [c.dep_ for c in t.children]
+    q = "q" if ctx.quote_of[i] >= 0 else "nq"
+    f = [
+        "b", "w=" + low, "l=" + lem, "t=" + t.tag_, "d=" + dep, "ld=" + lem + "|" + dep,
+        "lt=" + lem + "|" + t.tag_, "hl=" + hl, "hd=" + dep + "|" + hl, "wdh=" + low + "|" + dep + "|" + hl,
+        "p=" + prev, "n=" + nxt, "pw=" + prev + "|" + low, "wn=" + low + "|" + nxt,
+        "q=" + q + "|" + lem, "ht=" + h.tag_ + "|" + dep, "hhd=" + h.dep_ + "|" + dep + "|" + low,
+    ]
+    f.extend("k=" + k for k in kids)
+    f.extend("lk=" + lem + "|" + k for k in kids)
+    if t.ent_type_:
+        f.append("e=" + t.ent_type_)
+    return f
+
+
+#: Dependencies that join two clauses: two cues linked by one are two cues ("said and added").
+_CLAUSE_LINKS = frozenset({"conj", "advcl", "ccomp", "parataxis", "dep", "relcl", "acl"})
+
+
+def cue_groups(doc: Doc, positive: Sequence[int]) -> list[list[int]]:
+    """Group cue tokens: adjacent or head-linked tokens (at most 3 apart) form one cue."""
+    pos = sorted(positive)
+    parent = {i: i for i in pos}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    members = set(pos)
+    for i in pos:
+        if i + 1 in members:
+            parent[find(i + 1)] = find(i)
+        h = doc[i].head.i
+        if h in members and abs(h - i) <= 3 and doc[i].dep_ not in _CLAUSE_LINKS:
+            parent[find(i)] = find(h)
+    groups: dict[int, list[int]] = {}
+    for i in pos:
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values())
+
+
+def cue_head(doc: Doc, group: Sequence[int]) -> Token:
+    """The token of a cue whose syntactic head is outside it (a verb preferred)."""
+    inside = set(group)
+    tops = [doc[i] for i in group if doc[i].head.i not in inside or doc[i].head.i == i]
+    verbs = [t for t in tops if t.pos_ in ("VERB", "AUX", "NOUN")]
+    return (verbs or tops or [doc[group[0]]])[0]
+
+
+# ------------------------------------------------------------------- roles
+
+
+def _relation(t: Token, group: set[int], anc_c: dict[int, int], branch: dict[int, str]) -> tuple[str, str]:
+    """Where ``t`` sits relative to the cue: (relation, branch label)."""
+    path: list[Token] = []
+    x = t
+    for _ in range(60):
+        if x.i in group:
+            below = path[-1] if path else t
+            lab = below.dep_
+            if lab in ("prep", "agent", "mark", "advmod", "npadvmod") or below.pos_ == "ADP":
+                lab += ":" + below.lower_
+            return "in", lab + "|" + str(min(len(path), 3))
+        if x.i in anc_c:
+            up = str(min(anc_c[x.i], 3))
+            if not path:
+                return "anc", up + ">" + branch.get(x.i, "")
+            return "lca", up + ">" + branch.get(x.i, "") + ">" + path[-1].dep_ + "|" + str(min(len(path), 3))
+        path.append(x)
+        if x.head.i == x.i:
+            break
+        x = x.head
+    return "none", ""
+
+
+def role_features(t: Token, c: Token, group: set[int], anc_c: dict[int, int],
+                  branch: dict[int, str], ctx: DocContext, clem: str) -> list[str]:
+    """Features of one token for the role model, given the cue."""
+    rel, lab = _relation(t, group, anc_c, branch)
+    side = "L" if t.i < c.i else "R"
+    dist = abs(t.i - c.i)
+    db = "1" if dist <= 1 else "3" if dist <= 3 else "8" if dist <= 8 else "20" if dist <= 20 else "far"
+    qt, qc = int(ctx.quote_of[t.i]), int(ctx.quote_of[c.i])
+    q = "same" if qt >= 0 and qt == qc else "in" if qt >= 0 else "out"
+    if qc >= 0 and q != "same":
+        q += "|cq"
+    r = rel + ":" + lab
+    f = [
+        "b", "r=" + r, "rs=" + r + "|" + side, "rl=" + r + "|" + clem, "rel=" + rel + "|" + side,
+        "p=" + t.pos_, "d=" + t.dep_, "rp=" + r + "|" + t.pos_, "w=" + t.lower_, "db=" + db + "|" + side,
+        "q=" + q, "rq=" + r + "|" + q, "cl=" + clem + "|" + side, "cd=" + c.dep_ + "|" + r,
+        "ct=" + c.tag_ + "|" + rel, "rw=" + rel + "|" + t.lower_ + "|" + side,
+    ]
+    if t.ent_type_:
+        f.append("e=" + t.ent_type_ + "|" + side)
+    return f
+
+
+def cue_context(c: Token) -> tuple[dict[int, int], dict[int, str]]:
+    """Ancestors of the cue head (id -> steps up), and which ancestor branch each is on."""
+    anc: dict[int, int] = {}
+    branch: dict[int, str] = {}
+    x, up = c, 0
+    while True:
+        anc[x.i] = up
+        if x.head.i == x.i or up > 40:
+            break
+        branch[x.head.i] = x.dep_
+        x, up = x.head, up + 1
+    return anc, branch
+
+
+# -------------------------------------------------------------- continuation
+
+
+def cont_features(sent_k: int, cue_sent: int, ctx: DocContext, included_prev: bool,
+                  has_cue: bool, clem: str, content_quoted: bool) -> list[str]:
+    """Features of a neighbouring sentence for the continuation model."""
+    sents = ctx.sents
+    s = sents[sent_k]
+    step = sent_k - cue_sent
+    words = [t for t in s if ctx.is_word[t.i]]
+    first_q = int(ctx.quote_of[words[0].i]) if words else -1
+    last_q = int(ctx.quote_of[words[-1].i]) if words else -1
+    allq = bool(words) and all(ctx.quote_of[t.i] >= 0 for t in words)
+    cue_s = sents[cue_sent]
+    cue_last = [t for t in cue_s if not t.is_space]
+    end_char = cue_last[-1].text if cue_last else ""
+    starts_quote = ctx.text[s.start_char : s.end_char].lstrip()[:1] in "\"“'‘"
+    cont_q = first_q >= 0 and first_q == int(ctx.quote_of[s.start - 1]) if s.start > 0 else False
+    f = [
+        "b", "step=" + str(step), "allq=" + str(allq), "sq=" + str(starts_quote),
+        "cq=" + str(cont_q), "para=" + str(ctx.para_break_before[sent_k]) + "|" + str(step),
+        "prev=" + str(included_prev), "cue=" + str(has_cue), "end=" + end_char + "|" + str(step),
+        "lq=" + str(last_q >= 0), "cl=" + clem + "|" + str(step), "quoted=" + str(content_quoted),
+        "qa=" + str(allq) + "|" + str(content_quoted) + "|" + str(has_cue),
+        "len=" + str(min(len(words) // 5, 6)),
+    ]
+    if words:
+        f.append("fw=" + words[0].lower_)
+        f.append("fp=" + words[0].pos_)
+    return f
+
+
+# ------------------------------------------------------------------- decode
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """One attribution as token indices (word tokens only, sorted)."""
+
+    cue: tuple[int, ...]
+    source: tuple[int, ...]
+    content: tuple[int, ...]
+
+
+def sentence_words(ctx: DocContext, k: int) -> list[int]:
+    s = ctx.sents[k]
+    return [i for i in range(s.start, s.end) if ctx.is_word[i]]
+
+
+def predict_cues(ctx: DocContext, model: TaggerModel) -> list[list[int]]:
+    doc = ctx.doc
+    idx = [t.i for t in doc if ctx.is_word[t.i] or t.text == ":"]
+    rows = [hash_features(cue_features(doc[i], ctx)) for i in idx]
+    scores = model.cue.scores(rows)[:, 0]
+    positive = [i for i, s in zip(idx, scores) if s > model.cue_threshold]
+    return cue_groups(doc, positive)
+
+
+def role_instances(ctx: DocContext, group: Sequence[int]) -> tuple[Token, list[int], list[list[str]]]:
+    """The cue head, the tokens the role model labels, and their features."""
+    doc = ctx.doc
+    c = cue_head(doc, group)
+    members = set(group)
+    anc, branch = cue_context(c)
+    clem = c.lemma_.lower()
+    toks = [i for i in sentence_words(ctx, int(ctx.sent_of[c.i])) if i not in members]
+    return c, toks, [role_features(doc[i], c, members, anc, branch, ctx, clem) for i in toks]
+
+
+def continuation(
+    ctx: DocContext, c: Token, content: set[int], model: TaggerModel, cue_sents: set[int]
+) -> set[int]:
+    """Whole neighbouring sentences the content runs on into (next first, then previous)."""
+    k0 = int(ctx.sent_of[c.i])
+    quoted = any(ctx.quote_of[i] >= 0 for i in content)
+    clem = c.lemma_.lower()
+    added: set[int] = set()
+    for direction in (1, -1):
+        included = True
+        steps = MAX_NEXT_SENTENCES if direction == 1 else 2
+        for step in range(1, steps + 1):
+            k = k0 + direction * step
+            if not (0 <= k < len(ctx.sents)):
+                break
+            words = sentence_words(ctx, k)
+            if not words:
+                continue
+            feats = cont_features(k, k0, ctx, included, k in cue_sents, clem, quoted)
+            if model.cont.scores([hash_features(feats)])[0, 0] <= model.cont_threshold:
+                break
+            added.update(words)
+    return added
+
+
+def tag_doc(
+    doc: Doc, quotes: Sequence[tuple[int, int]], model: TaggerModel, ctx: DocContext | None = None
+) -> list[Tagged]:
+    """All attributions of a parsed document, as token sets."""
+    ctx = ctx or DocContext(doc, quotes)
+    groups = predict_cues(ctx, model)
+    out: list[Tagged] = []
+    if not groups:
+        return out
+    insts = [role_instances(ctx, g) for g in groups]
+    rows = [hash_features(f) for _, _, feats in insts for f in feats]
+    logits = _role_logits(model.role.scores(rows))
+    pos = 0
+    cue_sents = {int(ctx.sent_of[g[0]]) for g in groups}
+    for g, (c, toks, _) in zip(groups, insts):
+        lg = logits[pos : pos + len(toks)]
+        pos += len(toks)
+        sent = ctx.sents[int(ctx.sent_of[c.i])]
+        members = set(g)
+        src_score = _token_scores(sent, toks, lg[:, 0], members)
+        source = _best_subtree(sent, src_score, ctx)
+        con_score = _token_scores(sent, toks, lg[:, 1], members | source)
+        content = _best_subtree(sent, con_score, ctx)
+        if not content:
+            continue
+        content |= continuation(ctx, c, content, model, cue_sents) - source
+        out.append(Tagged(tuple(g), tuple(sorted(source)), tuple(sorted(content))))
+    return out
+
+
+def _role_logits(scores: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Per token, log-odds of SOURCE and of CONTENT (columns 0, 1) from 3-class scores."""
+    z = scores.astype(np.float64)
+    z -= z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    p /= p.sum(axis=1, keepdims=True)
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p[:, 1:]) - np.log1p(-p[:, 1:])
+
+
+_PENALTY = -8.0
+
+
+def _token_scores(sent: SpacySpan, toks: Sequence[int], logit: NDArray[np.float64],
+                  banned: set[int]) -> NDArray[np.float64]:
+    """Prefix sums of per-token log-odds over the sentence (banned tokens penalised)."""
+    vals = np.zeros(len(sent), dtype=np.float64)
+    for i, v in zip(toks, logit):
+        vals[i - sent.start] = v
+    for i in banned:
+        if sent.start <= i < sent.end:
+            vals[i - sent.start] = _PENALTY
+    out = np.zeros(len(sent) + 1, dtype=np.float64)
+    np.cumsum(vals, out=out[1:])
+    return out
+
+
+def _best_subtree(sent: SpacySpan, prefix: NDArray[np.float64], ctx: DocContext) -> set[int]:
+    """The subtree (or subtree less one child's subtree) with the highest total log-odds.
+
+    Spans are whole constituents, so a token-level slip does not punch holes
+    in a span; the empty set wins when every candidate scores below zero.
+    """
+    base = sent.start
+    best, best_score = None, 0.0
+    for h in sent:
+        lo, hi = h.left_edge.i - base, h.right_edge.i - base + 1
+        total = prefix[hi] - prefix[lo]
+        if total > best_score:
+            best, best_score = (lo, hi, -1, -1), total
+        for ch in h.children:
+            clo, chi = ch.left_edge.i - base, ch.right_edge.i - base + 1
+            sc = total - (prefix[chi] - prefix[clo])
+            if sc > best_score:
+                best, best_score = (lo, hi, clo, chi), sc
+    if best is None:
+        return set()
+    lo, hi, clo, chi = best
+    return {base + k for k in range(lo, hi) if not (clo <= k < chi) and ctx.is_word[base + k]}
+
+
+def fragments(doc: Doc, toks: Sequence[int], ctx: DocContext) -> list[tuple[int, int]]:
+    """Character spans of runs of tokens; punctuation between two chosen words joins them."""
+    out: list[tuple[int, int]] = []
+    chosen = set(toks)
+    run_start: int | None = None
+    last = -1
+    for i in sorted(chosen):
+        if run_start is not None and all(not ctx.is_word[j] for j in range(last + 1, i)):
+            last = i
+            continue
+        if run_start is not None:
+            out.append((doc[run_start].idx, doc[last].idx + len(doc[last])))
+        run_start = last = i
+    if run_start is not None:
+        out.append((doc[run_start].idx, doc[last].idx + len(doc[last])))
+    return out

@@ -1,0 +1,282 @@
+"""Training the attribution tagger on PolNeAR (``claimtrack train attribution``).
+
+Needs the ``train`` extra (scikit-learn, for the logistic regressions); the
+trained weights are plain numpy arrays, so running the tagger does not.
+
+The gold reader follows the corpus' brat standoff the way the scorer does:
+one annotation file per article (the annotator id that sorts first), every
+event line is an attribution, roles Source / Cue / Content (a trailing
+number pooled: Content2 is content), events without cue or content dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimtrack import tagger
+from claimtrack.attributions import find_quotes
+from claimtrack.errors import InputError
+
+Frags = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    name: str
+    text: str
+    attributions: list[dict[str, Frags]]
+
+
+def read_gold(split_dir: Path) -> list[GoldDoc]:
+    """Texts and gold attributions of a PolNeAR split directory (text/, attributions/)."""
+    text_dir, ann_dir = split_dir / "text", split_dir / "attributions"
+    if not text_dir.is_dir() or not ann_dir.is_dir():
+        raise InputError(str(split_dir), "not a PolNeAR split (needs text/ and attributions/)")
+    chosen: dict[str, tuple[str, Path]] = {}
+    for p in sorted(ann_dir.glob("*.ann")):
+        name, _, annotator = p.stem.rpartition("_")
+        if name and (name not in chosen or annotator < chosen[name][0]):
+            chosen[name] = (annotator, p)
+    docs = []
+    for p in sorted(text_dir.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        ann = chosen.get(p.stem)
+        docs.append(GoldDoc(p.stem, text, _parse_ann(ann[1]) if ann else []))
+    return docs
+
+
+def _parse_ann(path: Path) -> list[dict[str, Frags]]:
+    spans: dict[str, Frags] = {}
+    events: list[list[tuple[str, str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 2 or not fields[0][:1] in ("T", "E") or not fields[0][1:].isdigit():
+            continue
+        if fields[0].startswith("T"):
+            label, _, offsets = fields[1].partition(" ")
+            try:
+                spans[fields[0]] = [(int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))]
+            except ValueError:
+                continue
+        else:
+            events.append([tuple(arg.partition(":")[::2]) for arg in fields[1].split()])  # type: ignore[misc]
+    out = []
+    for args in events:
+        attr: dict[str, Frags] = {"source": [], "cue": [], "content": []}
+        for role, target in args:
+            base = role.rstrip("0123456789").lower()
+            if base in attr and target in spans:
+                attr[base].extend(spans[target])
+        if attr["cue"] and attr["content"]:
+            out.append(attr)
+    return out
+
+
+def token_set(doc: Doc, frags: Frags, ctx: tagger.DocContext) -> set[int]:
+    """Word tokens touching any fragment (punctuation-only spans keep their tokens)."""
+    out: set[int] = set()
+    allt: set[int] = set()
+    for a, b in frags:
+        sp = doc.char_span(a, b, alignment_mode="expand")
+        if sp is None:
+            continue
+        for t in sp:
+            if not t.is_space:
+                allt.add(t.i)
+                if ctx.is_word[t.i]:
+                    out.add(t.i)
+    return out or allt
+
+
+# ---------------------------------------------------------------- instances
+
+
+@dataclass
+class Instances:
+    rows: list[list[int]]
+    labels: list[int]
+
+    def add(self, feats: list[str], label: int) -> None:
+        self.rows.append(tagger.hash_features(feats))
+        self.labels.append(label)
+
+
+def instances(doc: Doc, gold: GoldDoc) -> tuple[Instances, Instances, Instances]:
+    """Cue, role and continuation training instances of one parsed gold document."""
+    quotes = [(q.start, q.end) for q in find_quotes(doc.text)[0]]
+    ctx = tagger.DocContext(doc, quotes)
+    cue_i, role_i, cont_i = Instances([], []), Instances([], []), Instances([], [])
+    roles = []
+    cue_tokens: set[int] = set()
+    for a in gold.attributions:
+        cue = token_set(doc, a["cue"], ctx)
+        if not cue:
+            continue
+        cue_tokens |= cue
+        roles.append((sorted(cue), token_set(doc, a["source"], ctx), token_set(doc, a["content"], ctx)))
+    for t in doc:
+        if ctx.is_word[t.i] or t.text == ":":
+            cue_i.add(tagger.cue_features(t, ctx), int(t.i in cue_tokens))
+    cue_sents = {int(ctx.sent_of[c[0]]) for c, _, _ in roles}
+    for cue, source, content in roles:
+        c, toks, feats = tagger.role_instances(ctx, cue)
+        for i, f in zip(toks, feats):
+            role_i.add(f, 1 if i in source else 2 if i in content else 0)
+        k0 = int(ctx.sent_of[c.i])
+        quoted = any(ctx.quote_of[i] >= 0 for i in content if ctx.sent_of[i] == k0)
+        content_sents = {int(ctx.sent_of[i]) for i in content}
+        clem = c.lemma_.lower()
+        for direction in (1, -1):
+            steps = tagger.MAX_NEXT_SENTENCES if direction == 1 else 2
+            included = True
+            for step in range(1, steps + 1):
+                k = k0 + direction * step
+                if not (0 <= k < len(ctx.sents)) or not tagger.sentence_words(ctx, k):
+                    break
+                label = int(k in content_sents)
+                feats = tagger.cont_features(k, k0, ctx, included, k in cue_sents, clem, quoted)
+                cont_i.add(feats, label)
+                if not label:
+                    break
+    return cue_i, role_i, cont_i
+
+
+def collect(
+    nlp: Language, golds: Sequence[GoldDoc], progress: Callable[[int], None] | None = None
+) -> tuple[Instances, Instances, Instances, list[Doc]]:
+    """Parse the gold texts and gather every training instance."""
+    out = (Instances([], []), Instances([], []), Instances([], []))
+    docs = []
+    for n, doc in enumerate(nlp.pipe((g.text for g in golds), batch_size=32), 1):
+        for acc, part in zip(out, instances(doc, golds[n - 1])):
+            acc.rows.extend(part.rows)
+            acc.labels.extend(part.labels)
+        docs.append(doc)
+        if progress is not None:
+            progress(n)
+    return out[0], out[1], out[2], docs
+
+
+def _matrix(rows: Sequence[Sequence[int]]) -> csr_matrix:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=indptr[1:])
+    indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
+    data = np.ones(len(indices), dtype=np.float32)
+    m = csr_matrix((data, indices, indptr), shape=(len(rows), tagger.N_BUCKETS))
+    m.sum_duplicates()
+    return m
+
+
+def fit(inst: Instances, c: float, seed: int) -> tagger.LinearModel:
+    """L2-regularised logistic regression (multinomial when more than two labels)."""
+    x = _matrix(inst.rows)
+    y = np.asarray(inst.labels)
+    clf = LogisticRegression(C=c, max_iter=300, random_state=seed, solver="lbfgs")
+    with warnings.catch_warnings():  # a few hundred lbfgs steps are enough; dev decides
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(x, y)
+    coef = clf.coef_.T.astype(np.float32)  # (buckets, classes) or (buckets, 1)
+    bias = clf.intercept_.astype(np.float32)
+    if coef.shape[1] == 1:
+        coef = coef.copy()
+    return tagger.LinearModel(np.ascontiguousarray(coef), bias)
+
+
+# ------------------------------------------------------------------ training
+
+#: Regularisation (inverse strength) per model, chosen on PolNeAR dev.
+C_CUE, C_ROLE, C_CONT = 0.3, 1.0, 1.0
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    model: tagger.TaggerModel
+    instances: dict[str, int]
+    seconds: float
+
+
+def _best_threshold(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """The logit threshold with the best F1 on held-out instances, and that F1."""
+    best = (0.0, -1.0)
+    for th in np.arange(-2.0, 2.01, 0.25):
+        pred = scores > th
+        tp = float(np.sum(pred & (labels == 1)))
+        f1 = 2 * tp / max(1.0, float(pred.sum() + (labels == 1).sum()))
+        if f1 > best[1]:
+            best = (float(th), f1)
+    return best
+
+
+def train_attribution(
+    nlp: Language,
+    train: Sequence[GoldDoc],
+    dev: Sequence[GoldDoc] | None = None,
+    seed: int = 0,
+    log: Callable[[str], None] = lambda _: None,
+) -> TrainReport:
+    """Fit the cue, role and continuation models; tune the two thresholds on ``dev``.
+
+    Deterministic for a given seed, spaCy pipeline and data (lbfgs on the
+    same matrix gives the same weights; the seed is recorded).
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+    t0 = time.perf_counter()
+    log(f"parsing {len(train)} training articles")
+    cue_i, role_i, cont_i, _ = collect(nlp, train, _every(100, len(train), log))
+    counts = {"cue": len(cue_i.rows), "role": len(role_i.rows), "continuation": len(cont_i.rows)}
+    log(f"instances: {counts}")
+    models = []
+    for name, inst, c in (("cue", cue_i, C_CUE), ("role", role_i, C_ROLE), ("continuation", cont_i, C_CONT)):
+        t1 = time.perf_counter()
+        models.append(fit(inst, c, seed))
+        log(f"fitted {name} model in {time.perf_counter() - t1:.1f}s")
+    cue_th = cont_th = 0.0
+    dev_f1: dict[str, float] = {}
+    if dev:
+        log(f"parsing {len(dev)} dev articles to tune thresholds")
+        dcue, _, dcont, _ = collect(nlp, dev)
+        cue_th, dev_f1["cue_token_f1"] = _best_threshold(
+            models[0].scores(dcue.rows)[:, 0], np.asarray(dcue.labels))
+        cont_th, dev_f1["continuation_f1"] = _best_threshold(
+            models[2].scores(dcont.rows)[:, 0], np.asarray(dcont.labels))
+        log(f"thresholds: cue {cue_th:+.2f}, continuation {cont_th:+.2f} ({dev_f1})")
+    seconds = time.perf_counter() - t0
+    meta: dict[str, object] = {
+        "spacy_pipeline": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}",
+        "train_articles": len(train),
+        "dev_articles": len(dev or ()),
+        "instances": counts,
+        "seed": seed,
+        "C": {"cue": C_CUE, "role": C_ROLE, "continuation": C_CONT},
+        "dev": dev_f1,
+        "train_seconds": round(seconds, 1),
+        "cpus": os.cpu_count(),
+    }
+    model = tagger.TaggerModel(models[0], models[1], models[2], cue_th, cont_th, meta)
+    return TrainReport(model, counts, seconds)
+
+
+def _every(n: int, total: int, log: Callable[[str], None]) -> Callable[[int], None]:
+    def progress(done: int) -> None:
+        if done % n == 0 or done == total:
+            log(f"  {done}/{total}")
+
+    return progress
+
+
+def iter_names(docs: Sequence[GoldDoc]) -> Iterator[str]:
+    return (d.name for d in docs)
