@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from claimtrack.nlp import doc_text
 from claimtrack.lexicons import Lexicons
+from claimtrack.nlp import doc_text
 from claimtrack.records import Actor, ActorKind, Article, Attribution, Side, Span, stable_id
 
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -44,6 +44,9 @@ class _Cluster:
     descs: list[set[str]] = field(default_factory=list)  # word sets of descriptions
     titles: list[str] = field(default_factory=list)
     side: Side | None = None
+
+
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
 
 
 def resolve_actors(
@@ -91,6 +94,11 @@ def _assign(
     text = article.text
     head = src.root
     mention = Span.of(text, src.start_char, src.end_char)
+    antecedent = _relative_antecedent(src)
+    if antecedent is not None:  # "Jones, who said ...": the source is "who", the actor Jones
+        found = _assign(antecedent, clusters, persons, lex, article)
+        clusters[found].mentions.append(mention)
+        return found
     if head.lower_ in _PERSON_PRONOUNS | _THING_PRONOUNS | _GROUP_PRONOUNS and len(src) == 1:
         k = _antecedent(head, clusters)
         if k is not None:
@@ -127,6 +135,16 @@ def _assign(
     if cluster.side is None:
         cluster.side = _side(list(src) + _person_context(name, persons), lex, text)
     return k
+
+
+def _relative_antecedent(src: SpacySpan) -> SpacySpan | None:
+    """The noun phrase a relative pronoun source stands for ("the mayor, *who* said")."""
+    if len(src) != 1 or src[0].lower_ not in _RELATIVE or src[0].head.dep_ not in ("relcl", "acl"):
+        return None
+    noun = src[0].head.head
+    if noun.i >= src[0].i or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return noun.doc[noun.left_edge.i : noun.i + 1]
 
 
 def _core(head: Token) -> list[Token]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from claimtrack.nlp import doc_text
 from claimtrack import tagger
+from claimtrack.nlp import doc_text
 from claimtrack.records import Article, Attribution, AttributionKind, Span, stable_id
 
 _OPEN = {"“", "„", "«"}

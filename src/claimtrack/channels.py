@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from claimtrack.nlp import doc_ents, doc_text
 from claimtrack.lexicons import Lexicons
+from claimtrack.nlp import doc_ents, doc_text
 from claimtrack.records import Attribution, Channel, ChannelType, Hedge, Span
 
 _CHANNEL_PREPS = {"in", "on", "at", "via", "through", "during", "to", "with"}

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from claimtrack.nlp import doc_text
 from claimtrack.lexicons import Lexicons
+from claimtrack.nlp import doc_text
 from claimtrack.records import Attribution, Hedge, Proposition, Span, Stance, stable_id
 
 _NEGATIONS = {"not", "n't", "never", "no"}

@@ -38,8 +38,8 @@ from numpy.typing import NDArray
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from claimtrack.nlp import doc_text
 from claimtrack.errors import ModelError
+from claimtrack.nlp import doc_text
 
 #: Bucket count of the feature hash (a power of two).
 N_BUCKETS = 1 << 18
@@ -178,6 +178,10 @@ def cue_features(t: Token, ctx: DocContext) -> list[str]:
     ]
     f.extend("k=" + k for k in kids)
     f.extend("lk=" + lem + "|" + k for k in kids)
+    for ch in t.children:  # what a preposition or verb governs: "said *on Friday*" vs "*on Twitter*"
+        if ch.dep_ in ("pobj", "dobj", "prep"):
+            f.append("kw=" + ch.dep_ + "|" + ch.lemma_.lower())
+            f.append("ke=" + ch.dep_ + "|" + (ch.ent_type_ or "-") + "|" + low)
     if t.ent_type_:
         f.append("e=" + t.ent_type_)
     return f
@@ -396,9 +400,9 @@ def tag_doc(
         sent = ctx.sents[int(ctx.sent_of[c.i])]
         members = set(g)
         src_score = _token_scores(sent, toks, lg[:, 0], members)
-        source = _best_subtree(sent, src_score, ctx)
+        source = _best_subtree(sent, src_score, ctx) - members
         con_score = _token_scores(sent, toks, lg[:, 1], members | source)
-        content = _best_subtree(sent, con_score, ctx)
+        content = _best_subtree(sent, con_score, ctx) - members - source
         if not content:
             continue
         content |= continuation(ctx, c, content, model, cue_sents) - source

@@ -66,7 +66,7 @@ def _parse_ann(path: Path) -> list[dict[str, Frags]]:
         if len(fields) < 2 or not fields[0][:1] in ("T", "E") or not fields[0][1:].isdigit():
             continue
         if fields[0].startswith("T"):
-            label, _, offsets = fields[1].partition(" ")
+            _label, _, offsets = fields[1].partition(" ")
             try:
                 spans[fields[0]] = [(int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))]
             except ValueError:
@@ -122,11 +122,11 @@ def instances(doc: Doc, gold: GoldDoc) -> tuple[Instances, Instances, Instances]
     roles = []
     cue_tokens: set[int] = set()
     for a in gold.attributions:
-        cue = token_set(doc, a["cue"], ctx)
-        if not cue:
+        cue_set = token_set(doc, a["cue"], ctx)
+        if not cue_set:
             continue
-        cue_tokens |= cue
-        roles.append((sorted(cue), token_set(doc, a["source"], ctx), token_set(doc, a["content"], ctx)))
+        cue_tokens |= cue_set
+        roles.append((sorted(cue_set), token_set(doc, a["source"], ctx), token_set(doc, a["content"], ctx)))
     for t in doc:
         if ctx.is_word[t.i] or t.text == ":":
             cue_i.add(tagger.cue_features(t, ctx), int(t.i in cue_tokens))
@@ -147,8 +147,7 @@ def instances(doc: Doc, gold: GoldDoc) -> tuple[Instances, Instances, Instances]
                 if not (0 <= k < len(ctx.sents)) or not tagger.sentence_words(ctx, k):
                     break
                 label = int(k in content_sents)
-                feats = tagger.cont_features(k, k0, ctx, included, k in cue_sents, clem, quoted)
-                cont_i.add(feats, label)
+                cont_i.add(tagger.cont_features(k, k0, ctx, included, k in cue_sents, clem, quoted), label)
                 if not label:
                     break
     return cue_i, role_i, cont_i
@@ -180,19 +179,40 @@ def _matrix(rows: Sequence[Sequence[int]]) -> csr_matrix:
     return m
 
 
-def fit(inst: Instances, c: float, seed: int) -> tagger.LinearModel:
-    """L2-regularised logistic regression (multinomial when more than two labels)."""
+_CONSTANT = 8.0
+
+
+def fit(inst: Instances, c: float, seed: int, n_labels: int = 2) -> tagger.LinearModel:
+    """L2-regularised logistic regression (multinomial when more than two labels).
+
+    Binary models (``n_labels == 2``) have one column, the log-odds of label 1;
+    others have one column of scores per label. A label missing from the data
+    gets a very low score; a single label present gives a constant model.
+    """
     x = _matrix(inst.rows)
     y = np.asarray(inst.labels)
+    classes = [int(k) for k in np.unique(y)]
+    cols = 1 if n_labels == 2 else n_labels
+    weights = np.zeros((tagger.N_BUCKETS, cols), dtype=np.float32)
+    bias = np.full(cols, -_CONSTANT, dtype=np.float32)
+    if len(classes) < 2:  # a tiny training set: always that label
+        if classes and (cols > 1 or classes[0] == 1):
+            bias[classes[0] if cols > 1 else 0] = _CONSTANT
+        return tagger.LinearModel(weights, bias)
     clf = LogisticRegression(C=c, max_iter=300, random_state=seed, solver="lbfgs")
     with warnings.catch_warnings():  # a few hundred lbfgs steps are enough; dev decides
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(x, y)
-    coef = clf.coef_.T.astype(np.float32)  # (buckets, classes) or (buckets, 1)
-    bias = clf.intercept_.astype(np.float32)
-    if coef.shape[1] == 1:
-        coef = coef.copy()
-    return tagger.LinearModel(np.ascontiguousarray(coef), bias)
+    coef, intercept = clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
+    if cols == 1:
+        return tagger.LinearModel(np.ascontiguousarray(coef.T), intercept)
+    if len(classes) == 2:  # sklearn's binary form: log-odds of the second class over the first
+        coef = np.vstack([np.zeros_like(coef[0]), coef[0]])
+        intercept = np.array([0.0, intercept[0]], dtype=np.float32)
+    for row, k in enumerate(classes):
+        weights[:, k] = coef[row]
+        bias[k] = intercept[row]
+    return tagger.LinearModel(weights, bias)
 
 
 # ------------------------------------------------------------------ training
@@ -242,7 +262,7 @@ def train_attribution(
     models = []
     for name, inst, c in (("cue", cue_i, C_CUE), ("role", role_i, C_ROLE), ("continuation", cont_i, C_CONT)):
         t1 = time.perf_counter()
-        models.append(fit(inst, c, seed))
+        models.append(fit(inst, c, seed, n_labels=3 if name == "role" else 2))
         log(f"fitted {name} model in {time.perf_counter() - t1:.1f}s")
     cue_th = cont_th = 0.0
     dev_f1: dict[str, float] = {}

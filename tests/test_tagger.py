@@ -1,0 +1,93 @@
+"""The learned attribution tagger: its numeric core, its model files, and its decoding helpers."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claimtrack import tagger
+from claimtrack.errors import ModelError
+from claimtrack.tagger import LinearModel, TaggerModel
+
+
+def _tiny_model(seed: int = 0) -> TaggerModel:
+    rng = np.random.default_rng(seed)
+
+    def lm(k: int) -> LinearModel:
+        w = rng.normal(size=(tagger.N_BUCKETS, k)).astype(np.float32)
+        return LinearModel(w, rng.normal(size=k).astype(np.float32))
+
+    return TaggerModel(lm(1), lm(3), lm(1), -0.5, 0.25, {"note": "test"})
+
+
+def test_hash_features_is_crc32_in_range() -> None:
+    ids = tagger.hash_features(["w=said", "l=say", "w=said"])
+    assert ids[0] == ids[2] == zlib.crc32(b"w=said") % tagger.N_BUCKETS
+    assert ids[0] != ids[1]
+    assert all(0 <= i < tagger.N_BUCKETS for i in ids)
+
+
+def test_linear_model_sums_rows_and_adds_bias() -> None:
+    w = np.zeros((tagger.N_BUCKETS, 2), dtype=np.float32)
+    w[3] = [1.0, -1.0]
+    w[7] = [0.5, 2.0]
+    m = LinearModel(w, np.array([0.1, 0.2], dtype=np.float32))
+    got = m.scores([[3, 7], [], [7, 7]])
+    np.testing.assert_allclose(got, [[1.6, 1.2], [0.1, 0.2], [1.1, 4.2]], rtol=1e-6)
+    assert m.scores([]).shape == (0, 2)
+
+
+def test_model_round_trips_through_its_directory(tmp_path: Path) -> None:
+    model = _tiny_model()
+    model.save(tmp_path / "m")
+    back = TaggerModel.load(tmp_path / "m")
+    assert (back.cue_threshold, back.cont_threshold) == (-0.5, 0.25)
+    assert back.meta["note"] == "test"
+    # weights are stored as float16: equal to that precision
+    np.testing.assert_allclose(back.role.weights, model.role.weights, rtol=1e-3, atol=1e-3)
+    np.testing.assert_array_equal(back.cue.bias, model.cue.bias)
+
+
+def test_missing_model_directory_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="cannot be read"):
+        TaggerModel.load(tmp_path / "nothing-here")
+
+
+def test_model_of_another_format_is_refused(tmp_path: Path) -> None:
+    _tiny_model().save(tmp_path)
+    meta = json.loads((tmp_path / "meta.json").read_text())
+    meta["format"] = "claimtrack-attribution/0"
+    (tmp_path / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="retrain"):
+        TaggerModel.load(tmp_path)
+
+
+def test_shipped_model_is_small_and_describes_its_training() -> None:
+    directory = Path(tagger.__file__).parent / tagger.DEFAULT_MODEL_DIR
+    size = sum(p.stat().st_size for p in directory.iterdir())
+    assert size < 30 * 1024 * 1024
+    model = tagger.default_model()
+    assert model.meta["format"] == tagger.MODEL_FORMAT
+    assert model.meta["train_articles"] == 840
+    assert model.role.weights.shape == (tagger.N_BUCKETS, 3)
+
+
+@pytest.mark.model
+def test_fragments_join_words_across_punctuation_only(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp('He said: "Yes, we will," and left.')
+    ctx = tagger.DocContext(doc, [])
+    words = [t.i for t in doc if t.lower_ in ("yes", "we", "will", "left")]
+    frags = tagger.fragments(doc, words, ctx)
+    assert [doc.text[a:b] for a, b in frags] == ["Yes, we will", "left"]
+
+
+@pytest.mark.model
+def test_cue_groups_join_adjacent_tokens_but_not_coordinated_cues(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("The minister has also said and insisted that it was over.")
+    idx = {t.lower_: t.i for t in doc}
+    groups = tagger.cue_groups(doc, [idx["has"], idx["also"], idx["said"], idx["insisted"]])
+    assert [[doc[i].text for i in g] for g in groups] == [["has", "also", "said"], ["insisted"]]
