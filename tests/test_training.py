@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claimtrack import tagger, training
+from claimtrack import polnear, tagger, training
 from claimtrack.cli import main
-from claimtrack.errors import InputError
 
 DOCS = {
     "a_2016-01-01_one": (
@@ -45,7 +44,7 @@ def split(tmp_path: Path) -> Path:
 
 
 def test_read_gold_pools_numbered_roles_and_drops_incomplete_events(split: Path) -> None:
-    docs = {d.name: d for d in training.read_gold(split)}
+    docs = {d.name: d for d in polnear.read_gold(split)}
     assert sorted(docs) == sorted(DOCS)
     two = docs["b_2016-01-02_two"]
     assert len(two.attributions) == 1
@@ -57,13 +56,13 @@ def test_read_gold_pools_numbered_roles_and_drops_incomplete_events(split: Path)
 
 
 def test_read_gold_rejects_a_directory_that_is_not_a_split(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="not a PolNeAR split"):
-        training.read_gold(tmp_path)
+    with pytest.raises(polnear.SplitError, match="not a PolNeAR split"):
+        polnear.read_gold(tmp_path)
 
 
 @pytest.mark.model
 def test_instances_label_gold_tokens(split: Path, nlp) -> None:  # type: ignore[no-untyped-def]
-    gold = training.read_gold(split)[0]
+    gold = polnear.read_gold(split)[0]
     doc = nlp(gold.text)
     cue, role, _cont = training.instances(doc, gold)
     words = [t for t in doc if any(ch.isalnum() for ch in t.text)]
@@ -75,7 +74,7 @@ def test_instances_label_gold_tokens(split: Path, nlp) -> None:  # type: ignore[
 
 @pytest.mark.model
 def test_training_is_deterministic_and_the_model_tags(split: Path, nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    golds = training.read_gold(split)
+    golds = polnear.read_gold(split)
     first = training.train_attribution(nlp, golds, golds, seed=3).model
     second = training.train_attribution(nlp, golds, golds, seed=3).model
     assert (first.cue.weights == second.cue.weights).all()

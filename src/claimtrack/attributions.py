@@ -105,9 +105,8 @@ def _found(doc: Doc, t: tagger.Tagged, ctx: tagger.DocContext) -> _Found:
     in all but a handful of PolNeAR cases); the source is one span from its
     first to its last word; the content keeps one span per run of words.
     """
-    head = tagger.cue_head(doc, t.cue).i
     cue_frags = tagger.fragments(doc, t.cue, ctx)
-    cue = next((f for f in cue_frags if f[0] <= doc[head].idx < f[1]), cue_frags[0])
+    cue = next((f for f in cue_frags if f[0] <= doc[t.head].idx < f[1]), cue_frags[0])
     source = None
     if t.source:
         last = doc[t.source[-1]]

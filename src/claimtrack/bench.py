@@ -11,7 +11,7 @@ One process, one run, two sides, in this order:
 Each side is first warmed up on the first few texts (``warmup``, default 3),
 untimed, so that lazy initialisation is not billed to the first batch; then all
 texts are timed, those included. Loading the models and reading the files are
-not timed. Texts are read as UTF-8 and used as written (``polnear.raw_article``),
+not timed. Texts are read as UTF-8 and used as written (``ingest.as_article``),
 so PolNeAR texts are analysed exactly as ``claimtrack eval polnear`` analyses them.
 
 ``ratio`` is claimtrack docs/s divided by bare docs/s: 0.25 means claimtrack
@@ -39,8 +39,8 @@ from spacy.language import Language
 from claimtrack import nlp as nlp_stage
 from claimtrack import pipeline
 from claimtrack.errors import ClaimtrackError, ModelError
+from claimtrack.ingest import as_article
 from claimtrack.lexicons import Lexicons
-from claimtrack.polnear import raw_article
 from claimtrack.records import Article, Failure
 
 DEFAULT_WARMUP = 3
@@ -166,7 +166,7 @@ def run_bench(
     model loaded plainly (``load_bare``).
     """
     raw = [text for _, text in texts]
-    articles = [raw_article(text, source) for source, text in texts]
+    articles = [as_article(text, source) for source, text in texts]
 
     def time_bare(batch: Sequence[str]) -> float:
         start = time.perf_counter()

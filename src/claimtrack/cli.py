@@ -387,9 +387,9 @@ def train_attribution(
     except ImportError as err:  # scikit-learn / scipy missing
         _usage_error(ctx, f"training needs the train extra (pip install 'claimtrack[train]'): {err}")
     try:
-        train_docs = training.read_gold(Path(train_dir))
-        dev_docs = training.read_gold(Path(dev_dir)) if dev_dir else None
-    except InputError as err:
+        train_docs = polnear.read_gold(train_dir)
+        dev_docs = polnear.read_gold(dev_dir) if dev_dir else None
+    except polnear.SplitError as err:
         _usage_error(ctx, str(err))
     if not train_docs:
         _usage_error(ctx, f"{train_dir}: no text/*.txt files")

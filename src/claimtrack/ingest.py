@@ -117,9 +117,18 @@ def make_article(
     normal = _normalise(text)
     if not normal:
         raise EmptyInputError(source, "empty" if not text else "no text, only whitespace")
+    return as_article(normal, source, meta, encoding)
+
+
+def as_article(text: str, source: str, meta: Metadata = Metadata(), encoding: str = "utf-8") -> Article:
+    """Wrap ``text`` as it is (no normalisation) as an Article whose id is its sha256.
+
+    For texts whose offsets must not move, such as an annotated corpus's:
+    "  Jose\u0301 said it.\n", "a.txt" -> Article(text="  Jose\u0301 said it.\n", ...)
+    """
     return Article(
-        id=hashlib.sha256(normal.encode("utf-8")).hexdigest(),
-        text=normal,
+        id=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text=text,
         source=source,
         title=meta.title,
         publisher=meta.publisher,

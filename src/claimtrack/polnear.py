@@ -36,7 +36,6 @@ Conventions worth knowing:
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import shutil
@@ -44,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,7 +52,7 @@ from spacy.language import Language
 
 from claimtrack import pipeline
 from claimtrack.errors import ClaimtrackError, InputError
-from claimtrack.ingest import Metadata, parse_date
+from claimtrack.ingest import Metadata, as_article, parse_date
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Analysis, Article, Failure, Span
 
@@ -64,24 +64,6 @@ SCORER_FROM_SPLIT = Path("..", "..", "bench", "polnear_score.py")
 
 class SplitError(ClaimtrackError):
     """A directory that is not a PolNeAR split, or a metadata file that cannot be read."""
-
-
-def raw_article(text: str, source: str, meta: Metadata | None = None) -> Article:
-    """Wrap text as an Article without normalising it, so offsets stay those of the file.
-
-    "  Jose\\u0301 said it.\\n", "a.txt" -> Article(text="  Jose\\u0301 said it.\\n",
-                                                   id=sha256 of that text, source="a.txt")
-    """
-    meta = meta or Metadata()
-    return Article(
-        id=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        text=text,
-        source=source,
-        title=meta.title,
-        publisher=meta.publisher,
-        url=meta.url,
-        published=meta.published,
-    )
 
 
 def check_split(split_dir: str | Path) -> None:
@@ -173,7 +155,71 @@ def read_split(
         except (OSError, UnicodeDecodeError) as err:
             out.append((name, Failure(str(path), STAGE, f"cannot read as UTF-8: {err}")))
             continue
-        out.append((name, raw_article(text, str(path), metadata.get(name))))
+        out.append((name, as_article(text, str(path), metadata.get(name) or Metadata())))
+    return out
+
+
+Frags = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    """One article of a split with its gold attributions (role -> character fragments)."""
+
+    name: str
+    text: str
+    attributions: list[dict[str, Frags]]
+
+
+def read_gold(split_dir: str | Path) -> list[GoldDoc]:
+    """Texts (as ``read_split`` reads them) and gold attributions of a split, for training.
+
+    The gold follows the brat standoff the way the scorer reads it: one
+    annotation file per article (the annotator id that sorts first), every
+    event line an attribution, roles Source / Cue / Content with a trailing
+    number pooled (Content2 is content), events without cue or content
+    dropped. Raises SplitError for a directory that is not a split or a text
+    that cannot be read.
+    """
+    articles = read_split(split_dir)
+    chosen: dict[str, tuple[str, Path]] = {}
+    for p in sorted((Path(split_dir) / "attributions").glob("*.ann")):
+        name, _, annotator = p.stem.rpartition("_")
+        if name and (name not in chosen or annotator < chosen[name][0]):
+            chosen[name] = (annotator, p)
+    docs = []
+    for name, article in articles:
+        if isinstance(article, Failure):
+            raise SplitError(str(article))
+        ann = chosen.get(name)
+        docs.append(GoldDoc(name, article.text, _parse_ann(ann[1]) if ann else []))
+    return docs
+
+
+def _parse_ann(path: Path) -> list[dict[str, Frags]]:
+    spans: dict[str, Frags] = {}
+    events: list[list[tuple[str, str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 2 or not fields[0][:1] in ("T", "E") or not fields[0][1:].isdigit():
+            continue
+        if fields[0].startswith("T"):
+            _label, _, offsets = fields[1].partition(" ")
+            try:
+                spans[fields[0]] = [(int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))]
+            except ValueError:
+                continue
+        else:
+            events.append([tuple(arg.partition(":")[::2]) for arg in fields[1].split()])  # type: ignore[misc]
+    out = []
+    for args in events:
+        attr: dict[str, Frags] = {"source": [], "cue": [], "content": []}
+        for role, target in args:
+            base = role.rstrip("0123456789").lower()
+            if base in attr and target in spans:
+                attr[base].extend(spans[target])
+        if attr["cue"] and attr["content"]:
+            out.append(attr)
     return out
 
 
@@ -282,6 +328,7 @@ def count_texts(split_dir: str | Path) -> int:
 
 
 __all__ = [
+    "GoldDoc",
     "SplitError",
     "check_split",
     "count_texts",
@@ -289,7 +336,7 @@ __all__ = [
     "find_scorer",
     "predict",
     "prediction_line",
-    "raw_article",
+    "read_gold",
     "read_metadata",
     "read_split",
     "run_scorer",

@@ -326,6 +326,7 @@ class Tagged:
     """One attribution as token indices (word tokens only, sorted)."""
 
     cue: tuple[int, ...]
+    head: int  # the cue token whose head is outside the cue
     source: tuple[int, ...]
     content: tuple[int, ...]
 
@@ -406,7 +407,7 @@ def tag_doc(
         if not content:
             continue
         content |= continuation(ctx, c, content, model, cue_sents) - source
-        out.append(Tagged(tuple(g), tuple(sorted(source)), tuple(sorted(content))))
+        out.append(Tagged(tuple(g), c.i, tuple(sorted(source)), tuple(sorted(content))))
     return out
 
 

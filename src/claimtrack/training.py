@@ -3,21 +3,16 @@
 Needs the ``train`` extra (scikit-learn, for the logistic regressions); the
 trained weights are plain numpy arrays, so running the tagger does not.
 
-The gold reader follows the corpus' brat standoff the way the scorer does:
-one annotation file per article (the annotator id that sorts first), every
-event line is an attribution, roles Source / Cue / Content (a trailing
-number pooled: Content2 is content), events without cue or content dropped.
+The gold comes from ``polnear.read_gold``.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -28,61 +23,7 @@ from spacy.tokens import Doc
 
 from claimtrack import tagger
 from claimtrack.attributions import find_quotes
-from claimtrack.errors import InputError
-
-Frags = list[tuple[int, int]]
-
-
-@dataclass(frozen=True)
-class GoldDoc:
-    name: str
-    text: str
-    attributions: list[dict[str, Frags]]
-
-
-def read_gold(split_dir: Path) -> list[GoldDoc]:
-    """Texts and gold attributions of a PolNeAR split directory (text/, attributions/)."""
-    text_dir, ann_dir = split_dir / "text", split_dir / "attributions"
-    if not text_dir.is_dir() or not ann_dir.is_dir():
-        raise InputError(str(split_dir), "not a PolNeAR split (needs text/ and attributions/)")
-    chosen: dict[str, tuple[str, Path]] = {}
-    for p in sorted(ann_dir.glob("*.ann")):
-        name, _, annotator = p.stem.rpartition("_")
-        if name and (name not in chosen or annotator < chosen[name][0]):
-            chosen[name] = (annotator, p)
-    docs = []
-    for p in sorted(text_dir.glob("*.txt")):
-        text = p.read_text(encoding="utf-8")
-        ann = chosen.get(p.stem)
-        docs.append(GoldDoc(p.stem, text, _parse_ann(ann[1]) if ann else []))
-    return docs
-
-
-def _parse_ann(path: Path) -> list[dict[str, Frags]]:
-    spans: dict[str, Frags] = {}
-    events: list[list[tuple[str, str]]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        fields = line.split("\t")
-        if len(fields) < 2 or not fields[0][:1] in ("T", "E") or not fields[0][1:].isdigit():
-            continue
-        if fields[0].startswith("T"):
-            _label, _, offsets = fields[1].partition(" ")
-            try:
-                spans[fields[0]] = [(int(a), int(b)) for a, b in (part.split() for part in offsets.split(";"))]
-            except ValueError:
-                continue
-        else:
-            events.append([tuple(arg.partition(":")[::2]) for arg in fields[1].split()])  # type: ignore[misc]
-    out = []
-    for args in events:
-        attr: dict[str, Frags] = {"source": [], "cue": [], "content": []}
-        for role, target in args:
-            base = role.rstrip("0123456789").lower()
-            if base in attr and target in spans:
-                attr[base].extend(spans[target])
-        if attr["cue"] and attr["content"]:
-            out.append(attr)
-    return out
+from claimtrack.polnear import Frags, GoldDoc
 
 
 def token_set(doc: Doc, frags: Frags, ctx: tagger.DocContext) -> set[int]:
@@ -249,11 +190,9 @@ def train_attribution(
 ) -> TrainReport:
     """Fit the cue, role and continuation models; tune the two thresholds on ``dev``.
 
-    Deterministic for a given seed, spaCy pipeline and data (lbfgs on the
-    same matrix gives the same weights; the seed is recorded).
+    Deterministic for a given spaCy pipeline and data: lbfgs on the same
+    matrix gives the same weights (the seed goes to scikit-learn and is recorded).
     """
-    random.seed(seed)
-    np.random.seed(seed)
     t0 = time.perf_counter()
     log(f"parsing {len(train)} training articles")
     cue_i, role_i, cont_i, _ = collect(nlp, train, _every(100, len(train), log))
@@ -297,6 +236,3 @@ def _every(n: int, total: int, log: Callable[[str], None]) -> Callable[[int], No
 
     return progress
 
-
-def iter_names(docs: Sequence[GoldDoc]) -> Iterator[str]:
-    return (d.name for d in docs)
