@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ def _tiny_model(seed: int = 0) -> TaggerModel:
         w = rng.normal(size=(tagger.N_BUCKETS, k)).astype(np.float32)
         return LinearModel(w, rng.normal(size=k).astype(np.float32))
 
-    return TaggerModel(lm(1), lm(3), lm(1), -0.5, 0.25, {"note": "test"})
+    return TaggerModel(lm(1), lm(3), lm(1), lm(1), -0.5, 0.25, 0.75, {"note": "test"})
 
 
 def test_hash_features_is_crc32_in_range() -> None:
@@ -45,11 +46,12 @@ def test_model_round_trips_through_its_directory(tmp_path: Path) -> None:
     model = _tiny_model()
     model.save(tmp_path / "m")
     back = TaggerModel.load(tmp_path / "m")
-    assert (back.cue_threshold, back.cont_threshold) == (-0.5, 0.25)
+    assert (back.cue_threshold, back.cont_threshold, back.keep_threshold) == (-0.5, 0.25, 0.75)
     assert back.meta["note"] == "test"
     # weights are stored as float16: equal to that precision
     np.testing.assert_allclose(back.role.weights, model.role.weights, rtol=1e-3, atol=1e-3)
     np.testing.assert_array_equal(back.cue.bias, model.cue.bias)
+    np.testing.assert_allclose(back.keep.weights, model.keep.weights, rtol=1e-3, atol=1e-3)
 
 
 def test_missing_model_directory_is_a_model_error(tmp_path: Path) -> None:
@@ -91,3 +93,33 @@ def test_cue_groups_join_adjacent_tokens_but_not_coordinated_cues(nlp) -> None: 
     idx = {t.lower_: t.i for t in doc}
     groups = tagger.cue_groups(doc, [idx["has"], idx["also"], idx["said"], idx["insisted"]])
     assert [[doc[i].text for i in g] for g in groups] == [["has", "also", "said"], ["insisted"]]
+
+
+@pytest.mark.model
+def test_keep_model_decides_which_candidates_are_attributions(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("The mayor said the bridge would reopen. Officials hoped for rain, aides said on Friday.")
+    model = tagger.default_model()
+    ctx = tagger.DocContext(doc, [])
+    found = tagger.candidates(ctx, model)
+    assert len(found) >= 2
+    everything = tagger.tag_doc(doc, [], replace(model, keep_threshold=-np.inf))
+    assert everything == [c.tagged for c in found]
+    assert tagger.tag_doc(doc, [], replace(model, keep_threshold=np.inf)) == []
+    kept = tagger.tag_doc(doc, [], model)
+    assert [doc[t.head].text for t in kept][:1] == ["said"]
+    assert set(kept) <= set(everything)
+
+
+@pytest.mark.model
+def test_keep_features_describe_the_roles_shape(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("The mayor said the bridge would reopen.")
+    ctx = tagger.DocContext(doc, [])
+    said = doc[2]
+    source = {0, 1}
+    content = {3, 4, 5, 6}
+    feats = tagger.keep_features(ctx, [2], said, source, content, False, [1.7])
+    assert {"cl=say", "hs=S", "mx=2.0", "sp=NOUN", "side=L", "cdep=ccomp", "cside=R", "cv=True",
+            "cfw=the", "cont=False"} <= set(feats)
+    no_source = tagger.keep_features(ctx, [2], said, set(), content, True, [-0.9])
+    assert {"hs=noS", "mx=-0.5", "cont=True"} <= set(no_source)
+    assert not any(f.startswith("sp=") for f in no_source)

@@ -83,6 +83,21 @@ def test_training_is_deterministic_and_the_model_tags(split: Path, nlp, tmp_path
     doc = nlp(golds[0].text)
     found = tagger.tag_doc(doc, [], model)
     assert [[doc[i].text for i in t.cue] for t in found] == [["said"]]
+    assert model.meta["folds"] == training.FOLDS
+
+
+@pytest.mark.model
+def test_keep_instances_label_candidates_by_their_cue(split: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    golds = polnear.read_gold(split)
+    model = tagger.default_model()
+    docs = [nlp(g.text) for g in golds]
+    inst = training.keep_instances(docs, golds, model)
+    assert len(inst.rows) == len(inst.labels) >= 1
+    # the shipped model finds "said" in the first article, and the gold cue is "said"
+    first = training.keep_instances(docs[:1], golds[:1], model)
+    assert 1 in first.labels
+    nothing = training.keep_instances(docs[:1], [polnear.GoldDoc(golds[0].name, golds[0].text, [])], model)
+    assert set(nothing.labels) == {0}
 
 
 @pytest.mark.model

@@ -15,6 +15,12 @@ trained on PolNeAR (``claimtrack train attribution``, see ``training.py``):
    lost") is natural.
 3. **continuation** — does the content go on into the next (or previous)
    sentence? One decision per neighbouring sentence: multi-sentence quotes.
+4. **keep** — is the whole candidate (cue, source, content) an attribution?
+   It sees what the token models cannot: the cue's score next to the shape
+   of what the roles found (no source, a content with no verb, a cue inside
+   a quotation). Trained on candidates the first three models produce on
+   training articles they did not see (k-fold), so its inputs look like
+   those at run time.
 
 Features are strings hashed (CRC-32) into a fixed number of buckets; the
 weights are one float matrix per model (``LinearModel``), so prediction is a
@@ -47,7 +53,8 @@ ROLE_LABELS = ("O", "SOURCE", "CONTENT")
 #: How far the content may run into neighbouring sentences.
 MAX_NEXT_SENTENCES = 4
 DEFAULT_MODEL_DIR = "models/attribution"
-MODEL_FORMAT = "claimtrack-attribution/1"
+MODEL_FORMAT = "claimtrack-attribution/2"
+_MODELS = ("cue", "role", "cont", "keep")
 
 
 def hash_features(feats: Iterable[str]) -> list[int]:
@@ -78,26 +85,28 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class TaggerModel:
-    """The three models and the decision thresholds tuned on dev."""
+    """The four models and the decision thresholds tuned on dev."""
 
     cue: LinearModel
     role: LinearModel
     cont: LinearModel
+    keep: LinearModel
     cue_threshold: float
     cont_threshold: float
+    keep_threshold: float
     meta: dict[str, object]
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, NDArray[np.float32]] = {}
-        for name in ("cue", "role", "cont"):
+        for name in _MODELS:
             model: LinearModel = getattr(self, name)
             arrays[f"{name}_w"] = model.weights.astype(np.float16)
             arrays[f"{name}_b"] = model.bias
         np.savez_compressed(directory / "weights.npz", **arrays)  # type: ignore[arg-type]
         meta = dict(self.meta)
         meta.update(format=MODEL_FORMAT, n_buckets=N_BUCKETS, cue_threshold=self.cue_threshold,
-                    cont_threshold=self.cont_threshold)
+                    cont_threshold=self.cont_threshold, keep_threshold=self.keep_threshold)
         (directory / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
     @classmethod
@@ -117,10 +126,11 @@ class TaggerModel:
             )
         models = {
             name: LinearModel(npz[f"{name}_w"].astype(np.float32), npz[f"{name}_b"].astype(np.float32))
-            for name in ("cue", "role", "cont")
+            for name in _MODELS
         }
-        return cls(models["cue"], models["role"], models["cont"],
-                   float(meta["cue_threshold"]), float(meta["cont_threshold"]), meta)
+        return cls(models["cue"], models["role"], models["cont"], models["keep"],
+                   float(meta["cue_threshold"]), float(meta["cont_threshold"]),
+                   float(meta["keep_threshold"]), meta)
 
 
 @lru_cache(maxsize=1)
@@ -336,13 +346,14 @@ def sentence_words(ctx: DocContext, k: int) -> list[int]:
     return [i for i in range(s.start, s.end) if ctx.is_word[i]]
 
 
-def predict_cues(ctx: DocContext, model: TaggerModel) -> list[list[int]]:
+def predict_cues(ctx: DocContext, model: TaggerModel) -> tuple[list[list[int]], dict[int, float]]:
+    """Cue token groups, and the cue model's log-odds of each token in them."""
     doc = ctx.doc
     idx = [t.i for t in doc if ctx.is_word[t.i] or t.text == ":"]
     rows = [hash_features(cue_features(doc[i], ctx)) for i in idx]
     scores = model.cue.scores(rows)[:, 0]
-    positive = [i for i, s in zip(idx, scores) if s > model.cue_threshold]
-    return cue_groups(doc, positive)
+    positive = {i: float(s) for i, s in zip(idx, scores) if s > model.cue_threshold}
+    return cue_groups(doc, list(positive)), positive
 
 
 def role_instances(ctx: DocContext, group: Sequence[int]) -> tuple[Token, list[int], list[list[str]]]:
@@ -385,9 +396,25 @@ def tag_doc(
     doc: Doc, quotes: Sequence[tuple[int, int]], model: TaggerModel, ctx: DocContext | None = None
 ) -> list[Tagged]:
     """All attributions of a parsed document, as token sets."""
-    ctx = ctx or DocContext(doc, quotes)
-    groups = predict_cues(ctx, model)
-    out: list[Tagged] = []
+    found = candidates(ctx or DocContext(doc, quotes), model)
+    if not found:
+        return []
+    keep = model.keep.scores([hash_features(c.keep_features) for c in found])[:, 0]
+    return [c.tagged for c, score in zip(found, keep) if score > model.keep_threshold]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An attribution as the cue, role and continuation models found it, before ``keep``."""
+
+    tagged: Tagged
+    keep_features: list[str]
+
+
+def candidates(ctx: DocContext, model: TaggerModel) -> list[Candidate]:
+    """Every cue group with a non-empty content, its roles decoded."""
+    groups, cue_scores = predict_cues(ctx, model)
+    out: list[Candidate] = []
     if not groups:
         return out
     insts = [role_instances(ctx, g) for g in groups]
@@ -406,9 +433,61 @@ def tag_doc(
         content = _best_subtree(sent, con_score, ctx) - members - source
         if not content:
             continue
-        content |= continuation(ctx, c, content, model, cue_sents) - source
-        out.append(Tagged(tuple(g), c.i, tuple(sorted(source)), tuple(sorted(content))))
+        more = continuation(ctx, c, content, model, cue_sents) - source
+        feats = keep_features(ctx, g, c, source, content, bool(more), [cue_scores[i] for i in g])
+        tagged = Tagged(tuple(g), c.i, tuple(sorted(source)), tuple(sorted(content | more)))
+        out.append(Candidate(tagged, feats))
     return out
+
+
+def _bucket(x: float, edges: Sequence[float]) -> str:
+    return next((str(e) for e in edges if x <= e), "inf")
+
+
+_SCORE_EDGES = (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)
+
+
+def keep_features(ctx: DocContext, group: Sequence[int], c: Token, source: set[int], content: set[int],
+                  continues: bool, cue_scores: Sequence[float]) -> list[str]:
+    """Features of a whole candidate for the keep model: the cue's scores and the roles' shape."""
+    doc = ctx.doc
+    lem = c.lemma_.lower()
+    top, low = max(cue_scores), min(cue_scores)
+    has_source = "S" if source else "noS"
+    prev = doc[group[0] - 1].lower_ if group[0] > 0 else "<s>"
+    nxt = doc[group[-1] + 1].lower_ if group[-1] + 1 < len(doc) else "</s>"
+    f = [
+        "b", "cl=" + lem, "cw=" + "_".join(doc[i].lemma_.lower() for i in group), "ct=" + c.tag_,
+        "cd=" + c.dep_, "n=" + str(min(len(group), 4)), "mx=" + _bucket(top, _SCORE_EDGES),
+        "mn=" + _bucket(low, _SCORE_EDGES), "lmx=" + lem + "|" + _bucket(top, (-0.5, 0.5, 2.0)),
+        "hs=" + has_source, "lhs=" + lem + "|" + has_source, "gd=" + "|".join(doc[i].dep_ for i in group),
+        "pw=" + prev, "nw=" + nxt, "lnw=" + lem + "|" + nxt, "cq=" + str(ctx.quote_of[c.i] >= 0),
+    ]
+    if source:
+        h = _top(doc, source)
+        f += ["sp=" + h.pos_, "se=" + (h.ent_type_ or "-"), "sd=" + h.dep_,
+              "sl=" + _bucket(len(source), (1, 2, 4, 8)), "sw=" + (h.lower_ if h.pos_ == "PRON" else h.pos_),
+              "sdh=" + h.dep_ + "|" + ("c" if h.head.i == c.i else "o"), "side=" + ("L" if h.i < c.i else "R")]
+    h = _top(doc, content)
+    quoted = sum(1 for i in content if ctx.quote_of[i] >= 0) / len(content)
+    k = ctx.sent_of[c.i]
+    verb = any(doc[i].pos_ in ("VERB", "AUX") for i in content if ctx.sent_of[i] == k)
+    first = min(content)
+    f += ["cp=" + h.pos_, "cdep=" + h.dep_, "crel=" + h.dep_ + "|" + ("c" if h.head.i == c.i else "o"),
+          "clen=" + _bucket(len(content), (1, 2, 4, 8, 16, 32)), "lcd=" + lem + "|" + h.dep_,
+          "cside=" + ("L" if h.i < c.i else "R"), "cont=" + str(continues),
+          "q=" + _bucket(quoted, (0.0, 0.5, 0.99, 1.0)), "lq=" + lem + "|" + _bucket(quoted, (0.0, 0.99)),
+          "slen=" + _bucket(len(ctx.sents[k]), (5, 10, 20, 40)), "cv=" + str(verb), "lcv=" + lem + "|" + str(verb),
+          "cfw=" + (doc[first].lower_ if first > c.i else "<L>")]
+    if c.pos_ != "VERB":
+        f.append("nv=" + c.pos_ + "|" + has_source)
+    return f
+
+
+def _top(doc: Doc, toks: set[int]) -> Token:
+    """The first token of a set whose head is outside it."""
+    return next((doc[i] for i in sorted(toks) if doc[i].head.i not in toks or doc[i].head.i == i),
+                doc[min(toks)])
 
 
 def _role_logits(scores: NDArray[np.float32]) -> NDArray[np.float64]:

@@ -94,20 +94,39 @@ def instances(doc: Doc, gold: GoldDoc) -> tuple[Instances, Instances, Instances]
     return cue_i, role_i, cont_i
 
 
-def collect(
-    nlp: Language, golds: Sequence[GoldDoc], progress: Callable[[int], None] | None = None
-) -> tuple[Instances, Instances, Instances, list[Doc]]:
-    """Parse the gold texts and gather every training instance."""
-    out = (Instances([], []), Instances([], []), Instances([], []))
+def parse(nlp: Language, golds: Sequence[GoldDoc], progress: Callable[[int], None] | None = None) -> list[Doc]:
+    """The gold texts parsed, in order."""
     docs = []
     for n, doc in enumerate(nlp.pipe((g.text for g in golds), batch_size=32), 1):
-        for acc, part in zip(out, instances(doc, golds[n - 1])):
-            acc.rows.extend(part.rows)
-            acc.labels.extend(part.labels)
         docs.append(doc)
         if progress is not None:
             progress(n)
-    return out[0], out[1], out[2], docs
+    return docs
+
+
+Parts = tuple[Instances, Instances, Instances]
+
+
+def concat(parts: Sequence[Parts], which: int) -> Instances:
+    """One model's instances (0 cue, 1 role, 2 continuation) from several documents."""
+    out = Instances([], [])
+    for p in parts:
+        out.rows.extend(p[which].rows)
+        out.labels.extend(p[which].labels)
+    return out
+
+
+def keep_instances(docs: Sequence[Doc], golds: Sequence[GoldDoc], model: tagger.TaggerModel) -> Instances:
+    """The model's candidates on gold documents, labelled 1 when the cue overlaps a gold cue."""
+    out = Instances([], [])
+    for doc, gold in zip(docs, golds):
+        ctx = tagger.DocContext(doc, [(q.start, q.end) for q in find_quotes(doc.text)[0]])
+        cues: set[int] = set()
+        for a in gold.attributions:
+            cues |= token_set(doc, a["cue"], ctx)
+        for cand in tagger.candidates(ctx, model):
+            out.add(cand.keep_features, int(not cues.isdisjoint(cand.tagged.cue)))
+    return out
 
 
 def _matrix(rows: Sequence[Sequence[int]]) -> csr_matrix:
@@ -159,7 +178,9 @@ def fit(inst: Instances, c: float, seed: int, n_labels: int = 2) -> tagger.Linea
 # ------------------------------------------------------------------ training
 
 #: Regularisation (inverse strength) per model, chosen on PolNeAR dev.
-C_CUE, C_ROLE, C_CONT = 0.3, 1.0, 1.0
+C_CUE, C_ROLE, C_CONT, C_KEEP = 0.3, 1.0, 1.0, 0.1
+#: The keep model learns from candidates of models that did not see the article: k folds.
+FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -181,6 +202,22 @@ def _best_threshold(scores: np.ndarray, labels: np.ndarray) -> tuple[float, floa
     return best
 
 
+def _fit_three(parts: Sequence[Parts], seed: int) -> list[tagger.LinearModel]:
+    """The cue, role and continuation models fitted on some documents' instances."""
+    return [fit(concat(parts, 0), C_CUE, seed), fit(concat(parts, 1), C_ROLE, seed, n_labels=3),
+            fit(concat(parts, 2), C_CONT, seed)]
+
+
+def _with(models: Sequence[tagger.LinearModel], keep: tagger.LinearModel, cue_th: float,
+          cont_th: float, keep_th: float) -> tagger.TaggerModel:
+    return tagger.TaggerModel(models[0], models[1], models[2], keep, cue_th, cont_th, keep_th, {})
+
+
+#: Before the keep model is fitted, every candidate is kept.
+_KEEP_ALL = tagger.LinearModel(np.zeros((tagger.N_BUCKETS, 1), dtype=np.float32),
+                               np.ones(1, dtype=np.float32))
+
+
 def train_attribution(
     nlp: Language,
     train: Sequence[GoldDoc],
@@ -188,31 +225,51 @@ def train_attribution(
     seed: int = 0,
     log: Callable[[str], None] = lambda _: None,
 ) -> TrainReport:
-    """Fit the cue, role and continuation models; tune the two thresholds on ``dev``.
+    """Fit the cue, role, continuation and keep models; tune the thresholds on ``dev``.
 
-    Deterministic for a given spaCy pipeline and data: lbfgs on the same
-    matrix gives the same weights (the seed goes to scikit-learn and is recorded).
+    The keep model is fitted on the candidates that ``FOLDS`` copies of the
+    first three models (each fitted without one fold of the training
+    articles) find in the fold they did not see. Deterministic for a given
+    spaCy pipeline and data: lbfgs on the same matrix gives the same weights
+    (the seed goes to scikit-learn and is recorded).
     """
     t0 = time.perf_counter()
     log(f"parsing {len(train)} training articles")
-    cue_i, role_i, cont_i, _ = collect(nlp, train, _every(100, len(train), log))
-    counts = {"cue": len(cue_i.rows), "role": len(role_i.rows), "continuation": len(cont_i.rows)}
+    docs = parse(nlp, train, _every(100, len(train), log))
+    parts = [instances(d, g) for d, g in zip(docs, train)]
+    counts = {name: len(concat(parts, k).rows) for k, name in enumerate(("cue", "role", "continuation"))}
     log(f"instances: {counts}")
-    models = []
-    for name, inst, c in (("cue", cue_i, C_CUE), ("role", role_i, C_ROLE), ("continuation", cont_i, C_CONT)):
-        t1 = time.perf_counter()
-        models.append(fit(inst, c, seed, n_labels=3 if name == "role" else 2))
-        log(f"fitted {name} model in {time.perf_counter() - t1:.1f}s")
-    cue_th = cont_th = 0.0
+    t1 = time.perf_counter()
+    models = _fit_three(parts, seed)
+    log(f"fitted cue, role and continuation models in {time.perf_counter() - t1:.1f}s")
+    cue_th = cont_th = keep_th = 0.0
     dev_f1: dict[str, float] = {}
+    dev_docs: list[Doc] = []
     if dev:
         log(f"parsing {len(dev)} dev articles to tune thresholds")
-        dcue, _, dcont, _ = collect(nlp, dev)
-        cue_th, dev_f1["cue_token_f1"] = _best_threshold(
-            models[0].scores(dcue.rows)[:, 0], np.asarray(dcue.labels))
+        dev_docs = parse(nlp, dev)
+        dparts = [instances(d, g) for d, g in zip(dev_docs, dev)]
+        dcue, dcont = concat(dparts, 0), concat(dparts, 2)
+        cue_th, dev_f1["cue_token_f1"] = _best_threshold(models[0].scores(dcue.rows)[:, 0], np.asarray(dcue.labels))
         cont_th, dev_f1["continuation_f1"] = _best_threshold(
             models[2].scores(dcont.rows)[:, 0], np.asarray(dcont.labels))
-        log(f"thresholds: cue {cue_th:+.2f}, continuation {cont_th:+.2f} ({dev_f1})")
+    keep_i = Instances([], [])
+    for k in range(FOLDS):
+        t1 = time.perf_counter()
+        held = [i for i in range(len(docs)) if i % FOLDS == k]
+        rest = [parts[i] for i in range(len(docs)) if i % FOLDS != k]
+        fold_model = _with(_fit_three(rest, seed), _KEEP_ALL, cue_th, cont_th, 0.0)
+        part = keep_instances([docs[i] for i in held], [train[i] for i in held], fold_model)
+        keep_i.rows.extend(part.rows)
+        keep_i.labels.extend(part.labels)
+        log(f"fold {k + 1}/{FOLDS}: {len(part.rows)} candidates ({time.perf_counter() - t1:.1f}s)")
+    counts["keep"] = len(keep_i.rows)
+    # Too few articles to have both kinds of candidate: keep everything the first models find.
+    keep = fit(keep_i, C_KEEP, seed) if len(set(keep_i.labels)) > 1 else _KEEP_ALL
+    if dev:
+        dkeep = keep_instances(dev_docs, dev, _with(models, _KEEP_ALL, cue_th, cont_th, 0.0))
+        keep_th, dev_f1["keep_f1"] = _best_threshold(keep.scores(dkeep.rows)[:, 0], np.asarray(dkeep.labels))
+        log(f"thresholds: cue {cue_th:+.2f}, continuation {cont_th:+.2f}, keep {keep_th:+.2f} ({dev_f1})")
     seconds = time.perf_counter() - t0
     meta: dict[str, object] = {
         "spacy_pipeline": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}",
@@ -220,12 +277,13 @@ def train_attribution(
         "dev_articles": len(dev or ()),
         "instances": counts,
         "seed": seed,
-        "C": {"cue": C_CUE, "role": C_ROLE, "continuation": C_CONT},
+        "folds": FOLDS,
+        "C": {"cue": C_CUE, "role": C_ROLE, "continuation": C_CONT, "keep": C_KEEP},
         "dev": dev_f1,
         "train_seconds": round(seconds, 1),
         "cpus": os.cpu_count(),
     }
-    model = tagger.TaggerModel(models[0], models[1], models[2], cue_th, cont_th, meta)
+    model = tagger.TaggerModel(models[0], models[1], models[2], keep, cue_th, cont_th, keep_th, meta)
     return TrainReport(model, counts, seconds)
 
 
