@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import io
 import json
 import subprocess
 import sys
@@ -222,6 +223,35 @@ def test_analyze_sources_matches_analyze(
     assert isinstance(result, claimtrack.Analysis)
     assert result.article.id == analysis.article.id
     assert result.statements == analysis.statements
+
+
+@pytest.mark.model
+def test_analyze_sources_reads_records_where_fields_say() -> None:
+    record = {"body": TEXT, "meta": {"published": "2023-06-04T10:15:00Z", "by": "Ann Lee"}}
+    stdin = io.BytesIO((json.dumps(record) + "\n" + json.dumps({"text": "x"}) + "\n").encode())
+    fields = claimtrack.Fields(text=("body", "text"), date="meta.published", author="meta.by")
+    first, second = claimtrack.analyze_sources(["-"], stdin=stdin, fields=fields)
+    assert isinstance(first, claimtrack.Analysis) and isinstance(second, claimtrack.Analysis)
+    assert (first.article.source, first.article.author) == ("stdin:1", "Ann Lee")
+    assert first.statements[0].time is not None
+    assert first.statements[0].time.start == date(2023, 6, 2)
+
+
+@pytest.mark.model
+def test_analyze_sources_input_kind_and_author() -> None:
+    stdin = io.BytesIO(b'{"text": "The mayor said so."}')
+    [result] = claimtrack.analyze_sources(["-"], stdin=stdin, input_kind="text", author="Bo Li")
+    assert isinstance(result, claimtrack.Analysis)
+    assert (result.article.text, result.article.author) == (
+        '{"text": "The mayor said so."}',
+        "Bo Li",
+    )
+    assert result.article.raw_sha256 is None
+
+
+@pytest.mark.model
+def test_analyze_takes_an_author() -> None:
+    assert claimtrack.analyze(TEXT, author="Ann Lee").article.author == "Ann Lee"
 
 
 # ---------------------------------------------------------------------------- JSON

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import claimtrack
+from claimtrack import ingest as ingest_module
 from claimtrack.cli import main
 from conftest import SEED, assert_json_spans_match
 
@@ -358,6 +359,189 @@ def test_statements_with_no_match(seed_db: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
+
+
+# ---------------------------------------------------------------------------- bad inputs
+
+GOOD = "The minister said on Friday that the talks would resume.\n"
+JSONL_ONE_BAD = b'{"text": "Kyiv said the city held."}\n{"text": "cut off\n{"text": "Moscow said it did not."}\n'
+
+# name -> (bytes, or None for a missing file; what follows the input's name on stderr)
+BAD_INPUTS: dict[str, tuple[bytes | None, str]] = {
+    "missing.txt": (None, ": no such file or directory"),
+    "empty.txt": (b"", ": empty file (0 bytes)"),
+    "blank.txt": (b"  \n\t\n", ": no text, only whitespace"),
+    "nul.txt": (
+        b"Officials said\x00 so.",
+        ": binary file (NUL bytes at offset 14); not text (if it is text, pass --encoding)",
+    ),
+    "utf16-no-bom.txt": (
+        GOOD.encode("utf-16-le"),
+        (
+            ": binary file (NUL bytes at offset 1); not text"
+            " (UTF-16 without a byte-order mark? pass --encoding utf-16-le)"
+        ),
+    ),
+    "truncated.txt": (
+        "Größe said".encode() + "é".encode()[:1],
+        ": not valid UTF-8 (unexpected end of data at byte 12); pass --encoding",
+    ),
+    "one-bad-line.jsonl": (
+        JSONL_ONE_BAD,
+        ":2: invalid JSON (Unterminated string starting at: column 10)",
+    ),
+    "one-2mb-line.txt": (
+        b"word " * 400_000,
+        (
+            ": text too long to analyse (1,999,999 characters; the model's limit is 1,000,000);"
+            " split it into articles"
+        ),
+    ),
+    "new\nline.txt": (None, ": no such file or directory"),
+}
+
+
+def make_input(directory: Path, name: str, data: bytes | None) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if data is not None:
+        path.write_bytes(data)
+    return path
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", list(BAD_INPUTS), ids=lambda n: n.replace("\n", "\\n"))
+def test_a_bad_input_is_one_stderr_line_and_the_rest_is_processed(
+    tmp_path: Path, name: str
+) -> None:
+    good = make_input(tmp_path, "good.txt", GOOD.encode())
+    data, reason = BAD_INPUTS[name]
+    bad = make_input(tmp_path, name, data)
+    result = run("extract", str(good), str(bad), "--format", "jsonl", "--quiet")
+    no_crash(result)
+    assert result.exit_code == 1
+    shown = str(bad).replace("\n", "\\n")
+    assert stderr_lines(result) == [f"claimtrack: {shown}{reason}"]
+    sources = [obj["article"]["source"] for obj in jsonl(result.stdout)]
+    good_lines = [f"{bad}:1", f"{bad}:3"] if name.endswith(".jsonl") else []
+    assert sources == [str(good), *good_lines]
+
+
+@pytest.mark.model
+def test_utf16_with_a_bom_is_read(tmp_path: Path) -> None:
+    path = make_input(tmp_path, "utf16.txt", GOOD.encode("utf-16"))
+    result = run("extract", str(path), "--format", "jsonl", "--quiet")
+    assert result.exit_code == 0 and result.stderr == ""
+    [obj] = jsonl(result.stdout)
+    assert (obj["article"]["text"], obj["article"]["encoding"]) == (GOOD.strip(), "utf-16-le")
+
+
+@pytest.mark.model
+def test_permission_denied_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = make_input(tmp_path, "good.txt", GOOD.encode())
+    secret = make_input(tmp_path, "secret.txt", GOOD.encode() + b"More.")
+    real_open = open
+
+    def guarded(path: object, *args: Any, **kwargs: Any) -> Any:
+        if str(path) == str(secret):  # root reads anything: refuse as the OS would
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(ingest_module, "open", guarded, raising=False)
+    result = run("extract", str(secret), str(good), "--format", "jsonl", "--quiet")
+    assert result.exit_code == 1
+    assert stderr_lines(result) == [f"claimtrack: {secret}: permission denied"]
+    assert [obj["article"]["source"] for obj in jsonl(result.stdout)] == [str(good)]
+
+
+@pytest.mark.model
+def test_input_over_max_bytes_is_one_line(tmp_path: Path) -> None:
+    good = make_input(tmp_path, "good.txt", GOOD.encode())
+    big = make_input(tmp_path, "big.txt", b"x" * 300)
+    result = run("extract", str(big), str(good), "--max-bytes", "200", "--format", "jsonl", "-q")
+    assert result.exit_code == 1
+    assert stderr_lines(result) == [
+        f"claimtrack: {big}: 300 bytes is over the 200 bytes limit; pass --max-bytes"
+    ]
+    assert len(jsonl(result.stdout)) == 1
+
+
+@pytest.mark.model
+def test_ingest_directory_of_good_and_bad_files_stores_the_good_ones_once(tmp_path: Path) -> None:
+    news, db = tmp_path / "news", tmp_path / "news.db"
+    make_input(news, "good.txt", GOOD.encode())
+    make_input(news, "utf16.txt", "Kyiv denied the report, officials said.".encode("utf-16"))
+    for name in ("empty.txt", "nul.txt", "truncated.txt", "one-bad-line.jsonl"):
+        make_input(news / "sub", name, BAD_INPUTS[name][0])
+    expected = sorted(
+        f"claimtrack: {news / 'sub' / name}{BAD_INPUTS[name][1]}"
+        for name in ("empty.txt", "nul.txt", "truncated.txt", "one-bad-line.jsonl")
+    )
+
+    first = ingest(db, str(news))
+    no_crash(first)
+    assert first.exit_code == 1
+    assert (
+        sorted(
+            line
+            for line in stderr_lines(first)
+            if " inputs analysed" not in line and " added, " not in line
+        )
+        == expected
+    )
+    assert "4 added, 0 replaced, 0 unchanged" in first.stderr  # 2 texts + 2 JSON Lines
+    again = ingest(db, str(news))
+    assert again.exit_code == 1
+    assert "0 added, 0 replaced, 4 unchanged" in again.stderr
+    with claimtrack.Ledger(db) as ledger:
+        counts = ledger.counts()
+    assert (counts["articles"], counts["article_sources"]) == (4, 4)
+
+    only_good = ingest(db, str(news / "good.txt"), str(news / "utf16.txt"))
+    assert only_good.exit_code == 0, only_good.stderr
+
+
+@pytest.mark.model
+def test_json_lines_with_field_options(tmp_path: Path) -> None:
+    record = {
+        "body": "The minister said on Friday that the talks would resume.",
+        "meta": {"published": "2023-06-04T10:15:00Z", "by": ["Ann Lee"]},
+        "headline": "Talks",
+    }
+    path = make_input(tmp_path, "dump.txt", (json.dumps(record) + "\n").encode())
+    result = run(
+        "extract", str(path), "--text-field", "body", "--date-field", "meta.published",
+        "--author-field", "meta.by", "--title-field", "headline", "--format", "jsonl",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    [obj] = jsonl(result.stdout)
+    article = obj["article"]
+    assert (article["source"], article["published"], article["author"], article["title"]) == (
+        str(path),  # one object: a JSON document, found by content in a .txt file
+        "2023-06-04",
+        "Ann Lee",
+        "Talks",
+    )
+    assert article["raw_sha256"] and article["raw_path"] == str(path)
+    assert obj["statements"][0]["time"]["start"] == "2023-06-02"  # Friday before 4 June
+
+
+@pytest.mark.model
+def test_input_kind_text_reads_json_as_text(tmp_path: Path) -> None:
+    path = make_input(tmp_path, "a.json", b'{"text": "The mayor said so."}')
+    result = run("extract", str(path), "--input-kind", "text", "--format", "jsonl", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert jsonl(result.stdout)[0]["article"]["text"] == '{"text": "The mayor said so."}'
+
+
+@pytest.mark.parametrize(
+    "option",
+    [["--input-kind", "xml"], ["--text-field", ""], ["--date-field", "  "]],
+)
+def test_bad_input_options_are_usage_errors(tmp_path: Path, option: list[str]) -> None:
+    db = tmp_path / "news.db"
+    assert_usage_error(run("ingest", *option, str(SEED), "--db", str(db)), option[0])
+    assert not db.exists()
 
 
 # ---------------------------------------------------------------------------- help / version

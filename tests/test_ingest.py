@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from claimtrack import ingest
 from claimtrack.errors import EmptyInputError, MalformedInputError
-from claimtrack.ingest import Metadata, make_article, parse_date, read_sources
+from claimtrack.ingest import Fields, Metadata, make_article, markup, parse_date, read_sources
 from claimtrack.records import Article, Failure
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
@@ -337,6 +337,318 @@ def test_text_that_merely_starts_with_a_brace_stays_plain_text(tmp_path: Path) -
     path = write(tmp_path / "note.txt", "{Editor's note} The minister said talks would resume.\n")
     article = only_article(read_all([path]))
     assert article.text.startswith("{Editor's note}")
+
+
+# --- configurable fields ---------------------------------------------------------------------
+
+
+NESTED = {
+    "body": "Officials said the bridge was closed.",
+    "headline": "Bridge closed",
+    "link": "https://example.org/bridge",
+    "meta": {"published": "2023-06-04T10:15:00Z", "by": ["Ann Lee", " Bo Li "], "outlet": "Wire"},
+}
+NESTED_FIELDS = Fields(
+    text="body",
+    title="headline",
+    date="meta.published",
+    url="link",
+    publisher="meta.outlet",
+    author="meta.by",
+)
+
+
+def test_fields_name_keys_and_dotted_paths_of_a_record(tmp_path: Path) -> None:
+    path = write(tmp_path / "dump.jsonl", json.dumps(NESTED) + "\n")
+    article = only_article(read_all([path], fields=NESTED_FIELDS))
+    assert article.text == "Officials said the bridge was closed."
+    assert (article.title, article.url, article.publisher) == (
+        "Bridge closed",
+        "https://example.org/bridge",
+        "Wire",
+    )
+    assert (article.published, article.author) == (date(2023, 6, 4), "Ann Lee, Bo Li")
+
+
+def test_default_fields_ignore_what_they_do_not_name(tmp_path: Path) -> None:
+    path = write(tmp_path / "dump.jsonl", json.dumps({**NESTED, "text": "Plain."}) + "\n")
+    article = only_article(read_all([path]))
+    assert (article.text, article.title, article.published, article.author) == (
+        "Plain.",
+        None,
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("record", "fields", "expected"),
+    [
+        ({"dc.date": "2023-06-04"}, Fields(date="dc.date"), date(2023, 6, 4)),  # a dotted key
+        ({"dc": {"date": "2023-06-04"}}, Fields(date="dc.date"), date(2023, 6, 4)),
+        ({"a": {"b.c": "2023-06-04"}}, Fields(date="a.b.c"), date(2023, 6, 4)),
+        (
+            {"meta": "flat", "date": "2023-06-04"},
+            Fields(date=("meta.date", "date")),
+            date(2023, 6, 4),
+        ),
+        ({"meta": {"date": None}}, Fields(date="meta.date"), None),
+    ],
+)
+def test_field_paths_are_looked_up_whole_then_by_parts_in_order(
+    tmp_path: Path, record: dict[str, object], fields: Fields, expected: date | None
+) -> None:
+    path = write(tmp_path / "r.jsonl", json.dumps({"text": "T.", **record}) + "\n")
+    assert only_article(read_all([path], fields=fields)).published == expected
+
+
+@pytest.mark.parametrize(
+    ("record", "fields", "message"),
+    [
+        ({"text": "T."}, Fields(text=("body", "content")), 'no "body" or "content" field'),
+        ({"body": 3}, Fields(text="body"), '"body" must be a string, got a number'),
+        (
+            {"text": "T.", "meta": {"published": "soon"}},
+            Fields(date="meta.published"),
+            "\"meta.published\": 'soon' is not an ISO date (YYYY-MM-DD)",
+        ),
+        (
+            {"text": "T.", "published": "2023-06-31T10:00:00Z"},
+            Fields(),
+            "\"published\": '2023-06-31T10:00:00Z' is not a valid date",
+        ),
+        (
+            {"text": "T.", "author": 7},
+            Fields(),
+            '"author" must be a string or a list of strings, got a number',
+        ),
+        (
+            {"text": "T.", "author": ["A", 1]},
+            Fields(),
+            '"author" must be a string or a list of strings, got an array',
+        ),
+    ],
+)
+def test_field_problems_fail_the_record_naming_field_and_value(
+    tmp_path: Path, record: dict[str, object], fields: Fields, message: str
+) -> None:
+    path = write(tmp_path / "r.jsonl", json.dumps(record) + "\n")
+    failure = only_failure(read_all([path], fields=fields))
+    assert failure.source == f"{path}:1"
+    assert failure.message.startswith(message)
+
+
+@pytest.mark.parametrize("bad", [{"text": ""}, {"date": ()}, {"url": ("ok", " ")}])
+def test_fields_need_non_empty_paths(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="needs a non-empty key or dotted path"):
+        Fields(**bad)  # type: ignore[arg-type]
+
+
+def test_fields_apply_to_sidecars_and_explicit_metadata_still_wins(tmp_path: Path) -> None:
+    text = write(tmp_path / "story.txt", "The union said the strike would go on.")
+    write(tmp_path / "story.json", json.dumps({"meta": {"by": "Ann Lee", "day": "2023-06-04"}}))
+    fields = Fields(author="meta.by", date="meta.day")
+    article = only_article(read_all([text], fields=fields))
+    assert (article.author, article.published) == ("Ann Lee", date(2023, 6, 4))
+    given = only_article(read_all([text], fields=fields, meta=Metadata(author="Bo Li")))
+    assert given.author == "Bo Li"
+
+
+# --- raw provenance ---------------------------------------------------------------------------
+
+
+def test_converted_articles_record_the_raw_bytes_they_came_from(tmp_path: Path) -> None:
+    data = b'{"text": "One."}\n{"text": "Two."}\n'
+    path = write(tmp_path / "feed.jsonl", data)
+    digest = hashlib.sha256(data).hexdigest()
+    assert [(a.raw_sha256, a.raw_path) for a in articles(read_all([path]))] == [
+        (digest, str(path)),
+        (digest, str(path)),
+    ]
+    [from_stdin] = read_sources(["-"], stdin=io.BytesIO(data[:17]))
+    assert isinstance(from_stdin, Article)
+    assert (from_stdin.raw_sha256, from_stdin.raw_path) == (
+        hashlib.sha256(data[:17]).hexdigest(),
+        None,
+    )
+
+
+def test_plain_text_has_no_raw_provenance() -> None:
+    article = only_article(read_all([INPUTS / "plain.txt"]))
+    assert (article.raw_sha256, article.raw_path, article.author) == (None, None, None)
+
+
+# --- input kinds ------------------------------------------------------------------------------
+
+
+def test_a_file_without_extension_holding_json_is_a_json_document(tmp_path: Path) -> None:
+    path = write(tmp_path / "export", json.dumps({"text": "One.", "title": "T"}, indent=2))
+    article = only_article(read_all([path]))
+    assert (article.source, article.title) == (str(path), "T")
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "expected"),
+    [
+        (
+            "text",
+            '{"text": "One."}\n{"text": "Two."}\n',
+            [("", '{"text": "One."}\n{"text": "Two."}')],
+        ),
+        ("jsonl", '{"text": "One."}\n{"text": "Two."}\n', [(":1", "One."), (":2", "Two.")]),
+        ("json", '[{"text": "One."}]', [("[0]", "One.")]),
+        ("auto", "<3 to all, the mayor said.", [("", "<3 to all, the mayor said.")]),
+        ("text", "<html><p>Said so.</p></html>", [("", "<html><p>Said so.</p></html>")]),
+    ],
+)
+def test_input_kind_forces_how_a_file_is_read(
+    tmp_path: Path, kind: str, content: str, expected: list[tuple[str, str]]
+) -> None:
+    path = write(tmp_path / "input.txt", content)
+    results = read_all([path], input_kind=kind)
+    assert [(r.source.removeprefix(str(path)), r.text) for r in articles(results)] == expected
+    assert not failures(results)
+
+
+def test_forced_json_on_json_lines_is_one_failure(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", '{"text": "One."}\n{"text": "Two."}\n')
+    failure = only_failure(read_all([path], input_kind="json"))
+    assert str(failure) == f"{path}: invalid JSON (Extra data: line 2, column 1)"
+
+
+def test_input_kind_applies_to_stdin() -> None:
+    stream = io.BytesIO(b'{"text": "One."}')
+    article = only_article(list(read_sources(["-"], stdin=stream, input_kind="text")))
+    assert (article.source, article.text) == ("stdin", '{"text": "One."}')
+
+
+def test_unknown_input_kind_is_an_argument_error() -> None:
+    with pytest.raises(ValueError, match="unknown input kind 'xml'"):
+        read_sources(["x"], input_kind="xml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("data", "suffix", "kind"),
+    [
+        (b"<!DOCTYPE html>\n<html><body><p>Hi</p></body></html>", ".txt", "html"),
+        (b"\xef\xbb\xbf  <!-- saved --><HTML lang=en>", "", "html"),
+        ("<html>".encode("utf-16"), ".txt", "html"),
+        (b"<?xml version='1.0'?>\n<!DOCTYPE html><html/>", ".xml", "html"),
+        (b"<p>The minister said so.</p>", ".md", "html"),
+        (b"<?xml version='1.0'?><!-- x --><rss version='2.0'>", ".txt", "feed"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom">', "", "feed"),
+        (b"The mayor said so.", ".html", "html"),
+        (b"The mayor said so.", ".atom", "feed"),
+        (b"<3 to all, the mayor said.", ".txt", None),
+        (b"<feed>no namespace</feed>", ".jsonl", None),
+        (b'{"text": "<html>"}', ".json", None),
+        (b"", "", None),
+    ],
+)
+def test_markup_is_recognised_by_content_then_extension(
+    data: bytes, suffix: str, kind: str | None
+) -> None:
+    assert markup.markup_kind(data, suffix) == kind
+
+
+PAGE = (
+    b"<!DOCTYPE html><html><head><title>Bridge to reopen</title>"
+    b'<meta name="author" content="Ann Lee"></head><body><article>'
+    b"<p>The mayor said on Friday that the bridge would reopen in June.</p>"
+    b"<p>Engineers told reporters that the repairs were nearly finished.</p>"
+    b"</article></body></html>"
+)
+
+
+def test_html_is_recognised_by_content_and_read_as_one_article(tmp_path: Path) -> None:
+    path = write(tmp_path / "page.txt", PAGE)
+    article = only_article(read_all([path], meta=Metadata(url="https://example.org/bridge")))
+    assert article.source == str(path)
+    assert article.text.startswith("The mayor said on Friday that the bridge would reopen")
+    assert (article.title, article.url) == ("Bridge to reopen", "https://example.org/bridge")
+    assert (article.raw_sha256, article.raw_path) == (hashlib.sha256(PAGE).hexdigest(), str(path))
+
+
+def test_html_without_article_text_is_one_failure(tmp_path: Path) -> None:
+    path = write(tmp_path / "menu.html", "<html><body><ul><li>Home</li></ul></body></html>")
+    assert only_failure(read_all([path])) == Failure(
+        str(path), "ingest", "no article text found in the HTML"
+    )
+
+
+def test_html_sidecar_and_explicit_metadata_win_over_the_page(tmp_path: Path) -> None:
+    path = write(tmp_path / "page.html", PAGE)
+    write(tmp_path / "page.json", '{"title": "From the sidecar"}')
+    article = only_article(read_all([path], meta=Metadata(author="Bo Li")))
+    assert (article.title, article.author) == ("From the sidecar", "Bo Li")
+
+
+def rss(*items: str, encoding: str = "UTF-8") -> bytes:
+    body = "".join(f"<item>{item}</item>" for item in items)
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><title>Wire</title>{body}</channel></rss>"
+    ).encode(encoding)
+
+
+LONG = " ".join(f"Officials said on Friday that bridge {n} would reopen." for n in range(30))
+FULL_ITEM = (
+    "<title>Bridges</title><link>https://news.example/bridges</link>"
+    "<author>ann@news.example (Ann Lee)</author>"
+    "<pubDate>Mon, 05 Jun 2023 23:30:00 -0500</pubDate>"
+    f"<description>Short.</description><content:encoded><![CDATA[<p>{LONG}</p>]]></content:encoded>"
+)
+TEASER_ITEM = (
+    "<title>Teaser</title><link>https://news.example/t</link><description>Soon.</description>"
+)
+
+
+def test_feed_entries_with_full_text_become_articles(tmp_path: Path) -> None:
+    data = rss(FULL_ITEM, TEASER_ITEM)
+    path = write(tmp_path / "world.xml", data)
+    article, failure = read_all([path], meta=Metadata(publisher="Given"))
+    assert isinstance(article, Article) and isinstance(failure, Failure)
+    assert (article.source, article.text, article.title) == (f"{path}#1", LONG, "Bridges")
+    assert (article.url, article.published, article.publisher) == (
+        "https://news.example/bridges",
+        date(2023, 6, 5),
+        "Given",  # explicit metadata wins over the feed's
+    )
+    assert (article.raw_sha256, article.raw_path) == (hashlib.sha256(data).hexdigest(), str(path))
+    assert str(failure) == (
+        f"{path}#2: feed entry has only a summary, no full text;"
+        " its article is at https://news.example/t"
+    )
+
+
+def test_feed_encoding_is_the_declared_one(tmp_path: Path) -> None:
+    path = write(tmp_path / "world.rss", rss(FULL_ITEM, encoding="ISO-8859-1"))
+    assert only_article(read_all([path])).encoding == "iso8859-1"
+    assert markup.xml_encoding(b"<rss/>") == "utf-8"
+    assert markup.xml_encoding(b"<?xml version='1.0' encoding='klingon'?><rss/>") == "utf-8"
+
+
+def test_a_feed_that_cannot_be_read_is_one_failure(tmp_path: Path) -> None:
+    path = write(tmp_path / "sitemap.xml", "<?xml version='1.0'?><urlset><url/></urlset>")
+    failure = only_failure(read_all([path]))
+    assert failure.source == str(path) and failure.message.startswith("not an RSS or Atom feed")
+
+
+def test_directory_walk_reads_html_and_feeds_and_their_sidecars_stay_metadata(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "a.txt", "Text.")
+    write(tmp_path / "b.html", PAGE)
+    write(tmp_path / "b.json", '{"title": "Sidecar of b.html"}')
+    write(tmp_path / "c.xml", rss(FULL_ITEM))
+    write(tmp_path / "d.css", "p { color: red }")
+    names = [relative_to(r.source, tmp_path) for r in read_all([tmp_path])]
+    assert names == ["a.txt", "b.html", "c.xml#1"]
+
+
+def relative_to(source: str, directory: Path) -> str:
+    return source.removeprefix(str(directory) + os.sep)
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -694,12 +1006,24 @@ def test_directories_are_streamed_one_file_at_a_time(tmp_path: Path) -> None:
     assert next(stream).text.startswith("Second, as changed")  # type: ignore[union-attr]
 
 
-# --- property test --------------------------------------------------------------------------
+# --- property tests -------------------------------------------------------------------------
 
 _records = st.dictionaries(
-    st.sampled_from(["text", "title", "publisher", "url", "published", "date", "other"]),
+    st.sampled_from(["text", "title", "publisher", "url", "published", "date", "author", "other"]),
     st.one_of(st.text(), st.none(), st.integers(), st.just("2023-06-04")),
 )
+_markup = st.tuples(
+    st.sampled_from(
+        [
+            b"<html><body><p>",
+            b"<!DOCTYPE html>",
+            b"<?xml version='1.0'?><rss version='2.0'><channel><item><title>",
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content>',
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": [',
+        ]
+    ),
+    st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode)),
+).map(b"".join)
 _any_input = st.one_of(
     st.binary(max_size=300),
     st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
@@ -708,27 +1032,25 @@ _any_input = st.one_of(
     st.lists(_records, max_size=4).map(
         lambda rs: "\n".join(json.dumps(r) for r in rs).encode("utf-8")
     ),
+    _markup,
 )
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["text", "body", "meta", "published", "by", "x"]), inner)
+    ),
+    max_leaves=12,
+)
+_fields = st.sampled_from([Fields(), NESTED_FIELDS, Fields(text=("body", "meta.text"))])
+_kinds = st.sampled_from(ingest.INPUT_KINDS)
 
 
-@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    data=_any_input,
-    suffix=st.sampled_from([".txt", ".json", ".jsonl", ".md", ".bin", ""]),
-    encoding=st.sampled_from([None, "utf-8", "latin-1", "utf-16"]),
-    max_bytes=st.sampled_from([ingest.DEFAULT_MAX_BYTES, 64]),
-)
-def test_any_bytes_yield_articles_or_failures_and_never_raise(
-    data: bytes, suffix: str, encoding: str | None, max_bytes: int
-) -> None:
-    with tempfile.TemporaryDirectory() as directory:
-        path = os.path.join(directory, "input" + suffix)
-        with open(path, "wb") as handle:
-            handle.write(data)
-        results = list(read_sources([path], encoding=encoding, max_bytes=max_bytes))
+def assert_articles_or_one_line_failures(results: list[Article | Failure], source: str) -> None:
+    """Every result names the input; articles are normalised, failures one line."""
     assert results, "every input yields at least one Article or Failure"
     for result in results:
-        assert result.source.startswith(path)
+        assert result.source.startswith(source)
         if isinstance(result, Article):
             assert result.text and result.text == result.text.strip()
             assert "\x00" not in result.text and "\r" not in result.text
@@ -737,4 +1059,101 @@ def test_any_bytes_yield_articles_or_failures_and_never_raise(
             assert make_article(result.text, "again").id == result.id
         else:
             assert isinstance(result, Failure) and result.stage == "ingest"
-            assert result.message and "\n" not in result.message
+            assert result.message and "\n" not in result.message and "\r" not in result.message
+            assert str(result).startswith(f"{result.source}: ")
+
+
+def read_file_bytes(
+    data: bytes, suffix: str, **options: object
+) -> tuple[str, list[Article | Failure]]:
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "input" + suffix)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return path, read_all([path], **options)
+
+
+_SETTINGS = settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_SETTINGS
+@given(
+    data=_any_input,
+    suffix=st.sampled_from([".txt", ".json", ".jsonl", ".md", ".bin", ".html", ".xml", ""]),
+    encoding=st.sampled_from([None, "utf-8", "latin-1", "utf-16"]),
+    max_bytes=st.sampled_from([ingest.DEFAULT_MAX_BYTES, 64]),
+    input_kind=_kinds,
+    fields=_fields,
+)
+def test_any_bytes_yield_articles_or_failures_and_never_raise(
+    data: bytes, suffix: str, encoding: str | None, max_bytes: int, input_kind: str, fields: Fields
+) -> None:
+    path, results = read_file_bytes(
+        data, suffix, encoding=encoding, max_bytes=max_bytes, input_kind=input_kind, fields=fields
+    )
+    assert_articles_or_one_line_failures(results, path)
+
+
+@_SETTINGS
+@given(data=_any_input, input_kind=_kinds, fields=_fields, max_bytes=st.sampled_from([10**6, 64]))
+def test_any_bytes_on_stdin_yield_articles_or_failures(
+    data: bytes, input_kind: str, fields: Fields, max_bytes: int
+) -> None:
+    results = list(
+        read_sources(
+            ["-"],
+            stdin=io.BytesIO(data),
+            input_kind=input_kind,
+            fields=fields,  # type: ignore[arg-type]
+            max_bytes=max_bytes,
+        )
+    )
+    assert_articles_or_one_line_failures(results, "stdin")
+
+
+@_SETTINGS
+@given(
+    values=st.lists(_json_values, min_size=1, max_size=4),
+    as_lines=st.booleans(),
+    fields=_fields,
+    via_stdin=st.booleans(),
+)
+def test_any_json_values_as_json_or_json_lines_yield_articles_or_failures(
+    values: list[object], as_lines: bool, fields: Fields, via_stdin: bool
+) -> None:
+    if as_lines:
+        data = "\n".join(json.dumps(v) for v in values).encode()
+    else:
+        data = json.dumps(values if len(values) > 1 else values[0], indent=1).encode()
+    kind = "jsonl" if as_lines else "json"
+    if via_stdin:
+        results = list(read_sources([], stdin=io.BytesIO(data), input_kind=kind, fields=fields))
+        assert_articles_or_one_line_failures(results, "stdin")
+    else:
+        path, results = read_file_bytes(data, ".jsonl" if as_lines else ".json", fields=fields)
+        assert_articles_or_one_line_failures(results, path)
+    if as_lines:
+        assert len(results) == len([line for line in data.decode().split("\n") if line.strip()])
+
+
+@settings(deadline=None, max_examples=50, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    names=st.lists(
+        st.tuples(
+            st.sampled_from(["a.txt", "b.jsonl", "c.json", "d", "e.html", "f.xml"]), _any_input
+        ),
+        max_size=4,
+        unique_by=lambda pair: pair[0],
+    )
+)
+def test_any_directory_yields_articles_or_failures_for_each_file(
+    names: list[tuple[str, bytes]],
+) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        for name, data in names:
+            with open(os.path.join(directory, name), "wb") as handle:
+                handle.write(data)
+        results = read_all([directory])
+    assert_articles_or_one_line_failures(results, directory)
+    files = {os.path.basename(re.sub(r"(:\d+|\[\d+\]|#\d+)$", "", r.source)) for r in results}
+    assert files == ({name for name, _ in names} or {os.path.basename(directory)})

@@ -192,6 +192,7 @@ def test_create_and_reopen_keeps_data(db: Path) -> None:
     assert before == {
         "articles": 1,
         "article_sources": 1,
+        "article_versions": 1,
         "exclusions": 2,
         "actors": 2,
         "statements": 2,
@@ -204,13 +205,23 @@ def test_new_ledger_is_versioned_and_in_wal_mode(db: Path) -> None:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.latest_version()
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"articles", "article_sources", "exclusions", "actors", "statements"}
+    assert tables == {
+        "articles",
+        "article_sources",
+        "article_versions",
+        "exclusions",
+        "actors",
+        "statements",
+    }
 
 
 def test_foreign_keys_are_enforced(ledger: Ledger) -> None:
     conn = ledger._db
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO article_sources VALUES ('no-such-article', 'x', 'now')")
+        conn.execute(
+            "INSERT INTO article_sources (article_id, source, first_seen)"
+            " VALUES ('no-such-article', 'x', 'now')"
+        )
 
 
 def test_newer_schema_version_raises(db: Path) -> None:
@@ -254,12 +265,12 @@ def test_migration_step_is_applied_to_an_older_ledger(
 ) -> None:
     with Ledger(db) as ledger:
         ledger.add(make_analysis())
-    step = Migration(2, "article notes", lambda: "ALTER TABLE articles ADD COLUMN note TEXT;")
+    step = Migration(3, "article notes", lambda: "ALTER TABLE articles ADD COLUMN note TEXT;")
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, step))
     with Ledger(db) as ledger:
         assert ledger.counts()["statements"] == 2
     with raw(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
     assert "note" in columns
 
@@ -269,12 +280,12 @@ def test_failing_migration_step_is_rolled_back_whole(
 ) -> None:
     Ledger(db).close()
     sql = "ALTER TABLE articles ADD COLUMN note TEXT;\nCREATE TABLE articles (x);"
-    step = Migration(2, "broken", lambda: sql)
+    step = Migration(3, "broken", lambda: sql)
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, step))
-    with pytest.raises(LedgerError, match="migration to schema version 2"):
+    with pytest.raises(LedgerError, match="migration to schema version 3"):
         Ledger(db)
     with raw(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
         columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
     assert "note" not in columns
 
@@ -285,6 +296,94 @@ def test_split_statements_keeps_semicolons_in_strings() -> None:
         "-- a comment; not a statement\nCREATE TABLE t (x TEXT DEFAULT 'a;b');",
         "SELECT 1;",
     ]
+
+
+# --- a ledger written by claimtrack 0.1 (schema version 1) ---------------------------
+
+# The fingerprint claimtrack 0.1.0 stored for make_analysis(): computed with that
+# release's code. Unchanged, so re-adding an article after the upgrade is "unchanged".
+V1_HASH = "b54b9cbbc70b00e5d4ba9b855af8a71590ca320e54976b3e041ae52f22aef813"
+V1_ARTICLE_COLUMNS = (
+    "id", "text", "source", "title", "publisher", "url", "published", "encoding",
+    "schema_version", "claimtrack_version", "model", "model_version", "lexicon_hash",
+    "analysis_hash", "added_at", "updated_at",
+)  # fmt: skip
+
+
+def write_version_1_ledger(
+    path: Path, monkeypatch: pytest.MonkeyPatch, adds: list[tuple[Analysis, str, list[str]]]
+) -> None:
+    """A ledger as claimtrack 0.1 wrote it: migration step 1 only, then its rows.
+
+    Each add is (analysis, added_at, sources); the article row is the first source's.
+    """
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+        with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+            assert migrations.migrate(conn, str(path)) == 1
+            conn.execute("BEGIN")
+            for analysis, added_at, sources in adds:
+                row = store._article_row(analysis, store.analysis_hash(analysis), added_at)
+                row["source"] = sources[0]
+                v1_row = {column: row[column] for column in V1_ARTICLE_COLUMNS}
+                conn.execute(store._insert_sql("articles", V1_ARTICLE_COLUMNS), v1_row)
+                store._insert_children(conn, analysis)
+                conn.executemany(
+                    "INSERT INTO article_sources VALUES (?, ?, ?)",
+                    [(analysis.article.id, source, added_at) for source in sources],
+                )
+            conn.execute("COMMIT")
+
+
+def test_version_1_ledger_is_migrated_with_its_data(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = make_analysis(), other_article()  # same URL, different text
+    write_version_1_ledger(
+        db,
+        monkeypatch,
+        [
+            (second, "2023-06-05T08:00:00+00:00", ["b.txt"]),
+            (first, "2023-06-04T08:00:00+00:00", ["a.txt", "copy/a.txt"]),
+        ],
+    )
+    with Ledger(db) as ledger:
+        assert ledger.analysis(first.article.id) == first
+        assert ledger.analysis(second.article.id) == second
+        versions = ledger.versions("https://example.org/bakhmut")
+        assert [(v["version"], v["article_id"], v["previous_id"]) for v in versions] == [
+            (1, first.article.id, None),  # numbered by when each was first added
+            (2, second.article.id, first.article.id),
+        ]
+        stored = ledger.article(first.article.id)
+        assert stored is not None and stored["author"] is None
+        assert [(s["source"], s["url"]) for s in stored["sightings"]] == [
+            ("a.txt", "https://example.org/bakhmut"),  # the stored analysis's own source
+            ("copy/a.txt", None),  # version 1 did not record where else it had a URL
+        ]
+        before = ledger.counts()
+        assert ledger.add(first) == "unchanged"
+        assert ledger.add(second) == "unchanged"
+        assert ledger.counts() == before
+    with raw(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        hashes = dict(conn.execute("SELECT id, analysis_hash FROM articles").fetchall())
+    assert hashes[first.article.id] == V1_HASH == store.analysis_hash(first)
+
+
+def test_version_1_ledger_without_urls_gets_no_versions(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analysis = make_analysis()
+    no_url = replace(analysis, article=replace(analysis.article, url=None))
+    write_version_1_ledger(db, monkeypatch, [(no_url, "2023-06-04T08:00:00+00:00", ["a.txt"])])
+    with Ledger(db) as ledger:
+        assert ledger.counts()["article_versions"] == 0
+        assert ledger.articles()[0]["versions"] == []
+        ledger.add(make_analysis(source="https://example.org/bakhmut"))
+        assert [v["version"] for v in ledger.versions("https://example.org/bakhmut")] == [1]
 
 
 def test_closed_ledger_refuses_work(db: Path) -> None:
@@ -407,6 +506,104 @@ def test_two_ledgers_on_one_file(db: Path) -> None:
         assert one.add(other_article()) == "unchanged"
     with raw(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# --- sightings and versions -----------------------------------------------------------
+
+URL = "https://example.org/bakhmut"
+
+
+def with_article(analysis: Analysis, **changes: object) -> Analysis:
+    return replace(analysis, article=replace(analysis.article, **changes))
+
+
+def rewritten(text: str, source: str = "a.txt") -> Analysis:
+    """An analysis of another text (so another article id) at the same URL."""
+    return make_analysis(TEXT + text, source=source)
+
+
+def test_same_article_from_a_file_a_url_and_a_feed_is_stored_once(ledger: Ledger) -> None:
+    sha = "ab" * 32
+    sightings = [
+        with_article(make_analysis(source="saved/bakhmut.txt"), url=None),
+        with_article(make_analysis(source=URL), raw_sha256=sha, raw_path="cache/page.html"),
+        make_analysis(source="feeds/world.xml#3"),
+    ]
+    assert [ledger.add(a) for a in sightings] == ["added", "replaced", "unchanged"]
+    counts = ledger.counts()
+    assert (counts["articles"], counts["article_sources"], counts["statements"]) == (1, 3, 2)
+    stored = ledger.article(sightings[0].article.id)
+    assert stored is not None
+    assert sorted((s["source"], s["url"], s["raw_sha256"]) for s in stored["sightings"]) == [
+        ("feeds/world.xml#3", URL, None),
+        ("https://example.org/bakhmut", URL, sha),
+        ("saved/bakhmut.txt", None, None),
+    ]
+    assert [v["version"] for v in ledger.versions(URL)] == [1]
+
+
+def test_provenance_is_not_part_of_the_analysis(ledger: Ledger) -> None:
+    analysis = make_analysis()
+    ledger.add(analysis)
+    moved = with_article(analysis, source="b.json:3", raw_sha256="cd" * 32, raw_path="b.json")
+    assert ledger.add(moved) == "unchanged"
+    assert store.analysis_hash(moved) == store.analysis_hash(analysis)
+
+
+def test_seeing_a_source_again_only_fills_in_what_was_unknown(ledger: Ledger) -> None:
+    analysis = make_analysis()
+    ledger.add(with_article(analysis, url=None))
+    ledger.add(with_article(analysis, raw_sha256="ab" * 32, raw_path="a.json"))
+    ledger.add(with_article(analysis, raw_sha256="cd" * 32, raw_path="other.json", url="x"))
+    stored = ledger.article(analysis.article.id)
+    assert stored is not None
+    [sighting] = stored["sightings"]
+    assert (sighting["url"], sighting["raw_sha256"], sighting["raw_path"]) == (
+        URL,
+        "ab" * 32,
+        "a.json",
+    )
+
+
+def test_changed_text_at_a_url_is_a_new_version_linked_to_the_earlier(ledger: Ledger) -> None:
+    first, second, third = make_analysis(), rewritten("Updated.\n"), rewritten("Corrected.\n")
+    for analysis in (first, second, first, third):  # the first text seen again: no new version
+        ledger.add(analysis)
+    versions = ledger.versions(URL)
+    assert [(v["version"], v["article_id"], v["previous_id"]) for v in versions] == [
+        (1, first.article.id, None),
+        (2, second.article.id, first.article.id),
+        (3, third.article.id, second.article.id),
+    ]
+    assert versions[0]["title"] == "Kyiv Denies Bakhmut Has Fallen" and versions[0]["first_seen"]
+    listed = {a["article_id"]: a["versions"] for a in ledger.articles()}
+    assert listed[third.article.id] == [
+        {"url": URL, "version": 3, "previous_id": second.article.id}
+    ]
+    assert ledger.versions("https://example.org/never-seen") == []
+    assert ledger.counts()["articles"] == 3
+
+
+def test_versions_are_kept_per_url(ledger: Ledger) -> None:
+    syndicated = make_analysis()
+    ledger.add(syndicated)
+    ledger.add(with_article(syndicated, url="https://mirror.example/bakhmut", source="m.txt"))
+    ledger.add(with_article(rewritten("Mirror edit.\n"), url="https://mirror.example/bakhmut"))
+    assert [v["article_id"] for v in ledger.versions(URL)] == [syndicated.article.id]
+    mirror = ledger.versions("https://mirror.example/bakhmut")
+    assert [(v["version"], v["previous_id"]) for v in mirror] == [
+        (1, None),
+        (2, syndicated.article.id),
+    ]
+
+
+def test_author_is_stored_listed_and_part_of_the_analysis(ledger: Ledger) -> None:
+    analysis = with_article(make_analysis(), author="Ann Lee, Bo Li")
+    assert ledger.add(analysis) == "added"
+    assert ledger.analysis(analysis.article.id) == analysis
+    assert {row["author"] for row in ledger.statements()} == {"Ann Lee, Bo Li"}
+    assert ledger.articles()[0]["author"] == "Ann Lee, Bo Li"
+    assert ledger.add(with_article(analysis, author="Ann Lee")) == "replaced"
 
 
 # --- reading ------------------------------------------------------------------------
@@ -621,3 +818,28 @@ def test_any_sequence_of_reanalyses_stores_the_last(adds: list[tuple[Stamp, str]
         stored = ledger.analysis(analyses[-1].article.id)
     assert counts == {**ONCE, "article_sources": len({source for _, source in adds})}
     assert stored is not None and stored.stamp == adds[-1][0]
+
+
+_texts = st.sampled_from(["", "Updated.\n", "Corrected.\n"])
+_urls = st.sampled_from([URL, "https://mirror.example/b", None])
+_sources = st.sampled_from(["a.txt", "feed.xml#1", URL])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(_texts, _urls, _sources), min_size=1, max_size=8))
+def test_any_sequence_of_sightings_stores_each_article_once(
+    adds: list[tuple[str, str | None, str]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp, Ledger(Path(tmp) / "p.db") as ledger:
+        for extra, url, source in adds:
+            ledger.add(with_article(rewritten(extra, source), url=url))
+        counts = ledger.counts()
+        chains = {url: ledger.versions(url) for url in {u for _, u, _ in adds if u}}
+        ok = ledger._db.execute("PRAGMA integrity_check").fetchone()[0]
+    assert ok == "ok"
+    assert counts["articles"] == len({extra for extra, _, _ in adds})
+    assert counts["article_sources"] == len({(extra, source) for extra, _, source in adds})
+    for url, chain in chains.items():
+        seen = list(dict.fromkeys(extra for extra, u, _ in adds if u == url))
+        assert [v["version"] for v in chain] == list(range(1, len(seen) + 1))
+        assert [v["previous_id"] for v in chain] == [None] + [v["article_id"] for v in chain[:-1]]

@@ -7,6 +7,7 @@ needs a spaCy model.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import re
@@ -178,13 +179,21 @@ def test_schema_ships_inside_the_package() -> None:
     assert SCHEMA_FILE.is_file()
 
 
+# Fields added to claimtrack/1 after its first release (minor changes, CHANGELOG.md):
+# optional, so that records written before them still validate.
+ADDED_IN_MINOR = {"article": {"author", "raw_sha256", "raw_path"}}
+
+
 def test_every_object_is_closed_complete_and_described() -> None:
     objects = [s for s in walk_schemas(SCHEMA) if s.get("type") == "object"]
     assert len(objects) == 14  # top level + 13 $defs; update when adding one
+    added = {id(SCHEMA["$defs"][name]): fields for name, fields in ADDED_IN_MINOR.items()}
     for node in objects:
         props = node["properties"]
         assert node.get("additionalProperties") is False, node.get("description")
-        assert sorted(node["required"]) == sorted(props), node.get("description")
+        optional = added.get(id(node), set())
+        assert optional <= set(props), node.get("description")
+        assert sorted(node["required"]) == sorted(set(props) - optional), node.get("description")
         for name, prop in props.items():
             assert prop.get("description"), f"no description on {name!r}"
 
@@ -251,6 +260,24 @@ def test_minimal_record_validates() -> None:
     assert_valid(record)
 
 
+def test_records_written_before_the_minor_additions_still_validate() -> None:
+    record = analysis_json(build_analysis())
+    for name in ADDED_IN_MINOR["article"]:
+        assert name in record["article"]  # written, null when unknown
+        del record["article"][name]
+    assert_valid(record)
+
+
+def test_author_and_raw_provenance_validate() -> None:
+    analysis = build_analysis()
+    article = dataclasses.replace(
+        analysis.article, author="Ann Lee", raw_sha256="0f" * 32, raw_path="dump.jsonl"
+    )
+    record = analysis_json(dataclasses.replace(analysis, article=article))
+    assert (record["article"]["author"], record["article"]["raw_path"]) == ("Ann Lee", "dump.jsonl")
+    assert_valid(record)
+
+
 # (c) mutations fail validation
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -292,6 +319,8 @@ MUTATIONS: dict[str, Mutation] = {
     "bad duration": lambda r: r["statements"][1]["time"].update(duration="weeks"),
     "null stance": lambda r: r["statements"][0].update(stance=None),
     "carried_over not boolean": lambda r: r["statements"][1]["channel"].update(carried_over="no"),
+    "raw_sha256 not a sha256": lambda r: r["article"].update(raw_sha256="abc"),
+    "author not a string": lambda r: r["article"].update(author=["Ann Lee"]),
 }
 
 

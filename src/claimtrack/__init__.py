@@ -25,6 +25,7 @@ from claimtrack.errors import (
     ModelError,
     SchemaVersionError,
 )
+from claimtrack.ingest import Fields
 from claimtrack.ledger import Ledger
 from claimtrack.records import (
     SCHEMA_VERSION,
@@ -57,6 +58,7 @@ __all__ = [
     "EmptyInputError",
     "Exclusion",
     "Failure",
+    "Fields",
     "Hedge",
     "InputError",
     "InputTooLargeError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -27,13 +28,26 @@ from claimtrack import bench as bench_mod
 from claimtrack import lexicons as lexicons_mod
 from claimtrack import output, polnear
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
-from claimtrack.ingest import DEFAULT_MAX_BYTES, parse_date
+from claimtrack.ingest import DEFAULT_MAX_BYTES, INPUT_KINDS, Fields, parse_date
 from claimtrack.nlp import DEFAULT_MODEL, cached_pipeline
 from claimtrack.records import Analysis, Article, Failure
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DB = "claimtrack.db"
+
+#: The --*-field options: Fields attribute -> its default, for --help.
+FIELD_OPTIONS = {
+    "text": "text",
+    "title": "title",
+    "date": "published, publication_date, date",
+    "url": "url",
+    "publisher": "publisher",
+    "author": "author",
+}
+
+# Control characters (a newline in a file name...) would break "one line per failure".
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -57,17 +71,45 @@ def _encoding_option(ctx: click.Context, param: click.Parameter, value: str | No
     return value
 
 
+def _field_option(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    if any(not path.strip() for path in value):
+        raise click.BadParameter("needs a key or dotted path, e.g. meta.published")
+    return value
+
+
+def _field_options() -> list[Callable[[F], F]]:
+    """--text-field, --title-field, ...: where JSON records keep each field (repeatable)."""
+    return [
+        click.option(
+            f"--{name}-field",
+            f"{name}_field",
+            multiple=True,
+            metavar="PATH",
+            callback=_field_option,
+            help=f"JSON key or dotted path of the {name}, repeatable [default: {default}].",
+        )
+        for name, default in FIELD_OPTIONS.items()
+    ]
+
+
 def output_options(fn: F) -> F:
     """--format, shared by every command that prints records."""
     return click.option(
-        "--format", "fmt", type=click.Choice(output.FORMATS), default=None,
+        "--format",
+        "fmt",
+        type=click.Choice(output.FORMATS),
+        default=None,
         help="Output format [default: table on a terminal, jsonl when piped].",
     )(fn)
 
 
 def db_option(fn: F) -> F:
     return click.option(
-        "--db", default=lambda: os.environ.get("CLAIMTRACK_DB", DEFAULT_DB), show_default="claimtrack.db",
+        "--db",
+        default=lambda: os.environ.get("CLAIMTRACK_DB", DEFAULT_DB),
+        show_default="claimtrack.db",
         help="SQLite ledger file (or set CLAIMTRACK_DB).",
     )(fn)
 
@@ -76,15 +118,46 @@ def analysis_options(fn: F) -> F:
     """Inputs and the options that shape analysis, shared by extract and ingest."""
     options = [
         click.argument("inputs", nargs=-1, type=str),
-        click.option("--published", callback=_date_option, help="Publication date (YYYY-MM-DD) for inputs without one."),
+        click.option(
+            "--published",
+            callback=_date_option,
+            help="Publication date (YYYY-MM-DD) for inputs without one.",
+        ),
         click.option("--title", help="Title for inputs without one."),
         click.option("--publisher", help="Publisher for inputs without one."),
         click.option("--url", help="URL for inputs without one."),
-        click.option("--encoding", callback=_encoding_option, help="Text encoding to try when a file is not UTF-8."),
-        click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
-                     help="Largest input accepted, in bytes."),
-        click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy pipeline to use."),
-        click.option("--lexicons", type=click.Path(exists=True, file_okay=False), help="Directory with your own lexicon files."),
+        click.option("--author", help="Author for inputs without one."),
+        click.option(
+            "--input-kind",
+            type=click.Choice(INPUT_KINDS),
+            default="auto",
+            show_default=True,
+            help="How to read every input; auto decides by content, then extension.",
+        ),
+        *_field_options(),
+        click.option(
+            "--encoding",
+            callback=_encoding_option,
+            help="Text encoding to try when a file is not UTF-8.",
+        ),
+        click.option(
+            "--max-bytes",
+            type=click.IntRange(min=1),
+            default=DEFAULT_MAX_BYTES,
+            show_default=True,
+            help="Largest input accepted, in bytes.",
+        ),
+        click.option(
+            "--model",
+            default=DEFAULT_MODEL,
+            show_default=True,
+            help="Installed spaCy pipeline to use.",
+        ),
+        click.option(
+            "--lexicons",
+            type=click.Path(exists=True, file_okay=False),
+            help="Directory with your own lexicon files.",
+        ),
         click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True),
         click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
     ]
@@ -112,15 +185,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 @analysis_options
 @output_options
 @click.pass_context
-def extract(ctx: click.Context, /, inputs: tuple[str, ...], fmt: str | None, quiet: bool, **opts: Any) -> None:
+def extract(
+    ctx: click.Context, /, inputs: tuple[str, ...], fmt: str | None, quiet: bool, **opts: Any
+) -> None:
     """Analyse INPUTS and print their statements, storing nothing.
 
-    INPUTS are text files, JSON Lines files, directories, or - for stdin
-    (the default). A file x.txt may have metadata in x.json beside it.
+    INPUTS are text files, JSON Lines or JSON files, directories, or - for
+    stdin (the default). A file x.txt may have metadata in x.json beside it.
+    JSON records keep their text in "text" unless --text-field says otherwise.
 
     \b
     Example:
       claimtrack extract examples/newsweek-bakhmut.txt --format jsonl | jq '.statements | length'
+      claimtrack extract dump.jsonl --text-field body --date-field meta.published
     """
     fmt = fmt or _default_format()
     _load_model(ctx, opts["model"])
@@ -145,14 +222,18 @@ def extract(ctx: click.Context, /, inputs: tuple[str, ...], fmt: str | None, qui
 @analysis_options
 @db_option
 @click.pass_context
-def ingest(ctx: click.Context, /, inputs: tuple[str, ...], db: str, quiet: bool, **opts: Any) -> None:
+def ingest(
+    ctx: click.Context, /, inputs: tuple[str, ...], db: str, quiet: bool, **opts: Any
+) -> None:
     """Analyse INPUTS and store them in the ledger (idempotent: re-running adds nothing).
 
     \b
     Example:
       claimtrack ingest examples/newsweek-bakhmut.txt --db news.db
     """
-    _load_model(ctx, opts["model"])  # a missing model is a usage error: fail before touching the ledger
+    _load_model(
+        ctx, opts["model"]
+    )  # a missing model is a usage error: fail before touching the ledger
     ledger = _open_ledger(ctx, db)
     outcomes = {"added": 0, "replaced": 0, "unchanged": 0}
     failed = 0
@@ -167,16 +248,25 @@ def ingest(ctx: click.Context, /, inputs: tuple[str, ...], db: str, quiet: bool,
                 failed += 1
                 _error(ctx, f"{result.article.source}: not stored: {err}", exc=True)
     if not quiet:
-        click.echo(f"claimtrack: {db}: {outcomes['added']} added, {outcomes['replaced']} replaced, "
-                   f"{outcomes['unchanged']} unchanged", err=True)
+        click.echo(
+            f"claimtrack: {db}: {outcomes['added']} added, {outcomes['replaced']} replaced, "
+            f"{outcomes['unchanged']} unchanged",
+            err=True,
+        )
     ctx.exit(1 if failed else 0)
 
 
 @main.command()
 @db_option
-@click.option("--actor", help="Actor name or words of the source, case-insensitive (e.g. 'minister').")
-@click.option("--since", callback=_date_option, help="Statements made on or after this date (YYYY-MM-DD).")
-@click.option("--until", callback=_date_option, help="Statements made on or before this date (YYYY-MM-DD).")
+@click.option(
+    "--actor", help="Actor name or words of the source, case-insensitive (e.g. 'minister')."
+)
+@click.option(
+    "--since", callback=_date_option, help="Statements made on or after this date (YYYY-MM-DD)."
+)
+@click.option(
+    "--until", callback=_date_option, help="Statements made on or before this date (YYYY-MM-DD)."
+)
 @click.option("--place", help="Where the statement was made.")
 @click.option("--article", "article_id", help="Only this article id.")
 @output_options
@@ -189,7 +279,9 @@ def statements(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) 
       claimtrack statements --db news.db --actor reznikov --since 2023-06-01 --format csv
     """
     if not os.path.exists(db):
-        raise click.UsageError(f"{db}: no such ledger; create one with 'claimtrack ingest INPUT --db {db}'")
+        raise click.UsageError(
+            f"{db}: no such ledger; create one with 'claimtrack ingest INPUT --db {db}'"
+        )
     with _open_ledger(ctx, db) as ledger:
         rows = ledger.statements(**filters)
     output.write_rows(rows, fmt or _default_format(), sys.stdout)
@@ -210,20 +302,37 @@ def eval_group() -> None:
 
 @eval_group.command("polnear")
 @click.option("--gold", required=True, help="PolNeAR split directory (text/, attributions/).")
-@click.option("--scorer", type=click.Path(exists=True, dir_okay=False),
-              help="The scorer script [default: GOLD/../../bench/polnear_score.py].")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Keep the predictions in this JSON Lines file [default: a temporary file].")
+@click.option(
+    "--scorer",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The scorer script [default: GOLD/../../bench/polnear_score.py].",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Keep the predictions in this JSON Lines file [default: a temporary file].",
+)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
 @click.option("--json", "as_json", is_flag=True, help="The scores as one JSON object.")
-@click.option("--limit", type=click.IntRange(min=1),
-              help="Only the first N articles by name, scored against those N only.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="Only the first N articles by name, scored against those N only.",
+)
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 @click.pass_context
 def eval_polnear(
-    ctx: click.Context, /, gold: str, scorer: str | None, out: str | None, model: str,
-    as_json: bool, limit: int | None, batch_size: int, quiet: bool,
+    ctx: click.Context,
+    /,
+    gold: str,
+    scorer: str | None,
+    out: str | None,
+    model: str,
+    as_json: bool,
+    limit: int | None,
+    batch_size: int,
+    quiet: bool,
 ) -> None:
     """Analyse a PolNeAR split and print the scorer's table of precision, recall and F1.
 
@@ -253,8 +362,11 @@ def eval_polnear(
             _error(ctx, f"{pred}: cannot write predictions ({err.strerror})", exc=True)
             ctx.exit(1)
         if not quiet:
-            click.echo(f"claimtrack: {len(split) - failed} of {len(split)} articles analysed, "
-                       f"{failed} failed ({time.perf_counter() - start:.1f} s)", err=True)
+            click.echo(
+                f"claimtrack: {len(split) - failed} of {len(split)} articles analysed, "
+                f"{failed} failed ({time.perf_counter() - start:.1f} s)",
+                err=True,
+            )
         only = [name for name, _ in split] if limit is not None else None
         try:
             done = polnear.run_scorer(scorer_path, gold, pred, as_json, only=only)
@@ -310,15 +422,25 @@ def _polnear_progress(
 
 
 @main.command()
-@click.option("--texts", "texts_dir", required=True, type=click.Path(exists=True, file_okay=False),
-              help="Directory of .txt files, read recursively.")
+@click.option(
+    "--texts",
+    "texts_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Directory of .txt files, read recursively.",
+)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
 @click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object on one line.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N files by path.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
 @click.pass_context
 def bench(
-    ctx: click.Context, /, texts_dir: str, model: str, as_json: bool, limit: int | None,
+    ctx: click.Context,
+    /,
+    texts_dir: str,
+    model: str,
+    as_json: bool,
+    limit: int | None,
     batch_size: int,
 ) -> None:
     """Time claimtrack's whole pipeline against bare spaCy on the same texts.
@@ -347,8 +469,11 @@ def bench(
     else:
         click.echo(bench_mod.format_table(result))
     if result.failed:
-        _error(ctx, f"{result.failed} of {result.docs} texts failed in claimtrack's pipeline "
-               "(run 'claimtrack extract' on them to see why)")
+        _error(
+            ctx,
+            f"{result.failed} of {result.docs} texts failed in claimtrack's pipeline "
+            "(run 'claimtrack extract' on them to see why)",
+        )
     ctx.exit(1 if result.failed else 0)
 
 
@@ -358,18 +483,37 @@ def train_group() -> None:
 
 
 @train_group.command("attribution")
-@click.option("--train", "train_dir", required=True, type=click.Path(exists=True, file_okay=False),
-              help="PolNeAR training split (text/, attributions/).")
-@click.option("--dev", "dev_dir", type=click.Path(exists=True, file_okay=False),
-              help="PolNeAR dev split, to tune the decision thresholds [default: none, thresholds 0].")
-@click.option("--out", required=True, type=click.Path(file_okay=False),
-              help="Directory to write weights.npz and meta.json into.")
+@click.option(
+    "--train",
+    "train_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="PolNeAR training split (text/, attributions/).",
+)
+@click.option(
+    "--dev",
+    "dev_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="PolNeAR dev split, to tune the decision thresholds [default: none, thresholds 0].",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory to write weights.npz and meta.json into.",
+)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @click.pass_context
 def train_attribution(
-    ctx: click.Context, /, train_dir: str, dev_dir: str | None, out: str, model: str, seed: int,
+    ctx: click.Context,
+    /,
+    train_dir: str,
+    dev_dir: str | None,
+    out: str,
+    model: str,
+    seed: int,
     quiet: bool,
 ) -> None:
     """Train the attribution tagger; the shipped model is this command on PolNeAR train and dev.
@@ -385,7 +529,9 @@ def train_attribution(
     try:
         from claimtrack import training
     except ImportError as err:  # scikit-learn / scipy missing
-        _usage_error(ctx, f"training needs the train extra (pip install 'claimtrack[train]'): {err}")
+        _usage_error(
+            ctx, f"training needs the train extra (pip install 'claimtrack[train]'): {err}"
+        )
     try:
         train_docs = polnear.read_gold(train_dir)
         dev_docs = polnear.read_gold(dev_dir) if dev_dir else None
@@ -395,7 +541,10 @@ def train_attribution(
         _usage_error(ctx, f"{train_dir}: no text/*.txt files")
     nlp = _load_model(ctx, model)
     report = training.train_attribution(
-        nlp, train_docs, dev_docs, seed=seed,
+        nlp,
+        train_docs,
+        dev_docs,
+        seed=seed,
         log=(lambda _: None) if quiet else (lambda m: click.echo(f"claimtrack: {m}", err=True)),
     )
     try:
@@ -443,11 +592,16 @@ def _open_ledger(ctx: click.Context, db: str) -> claimtrack.Ledger:
         raise AssertionError("unreachable") from None
 
 
-def _run(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, opts: dict[str, Any]) -> Iterator[Analysis | Failure]:
+def _run(
+    ctx: click.Context, inputs: tuple[str, ...], quiet: bool, opts: dict[str, Any]
+) -> Iterator[Analysis | Failure]:
     """Analyse inputs, reporting failures and progress on stderr as they happen."""
     start = time.perf_counter()
+    opts = dict(opts)
+    paths = {name: opts.pop(f"{name}_field") for name in FIELD_OPTIONS}
+    fields = Fields(**{name: value for name, value in paths.items() if value})
     try:
-        results = claimtrack.analyze_sources(list(inputs) or ["-"], **opts)
+        results = claimtrack.analyze_sources(list(inputs) or ["-"], fields=fields, **opts)
         first = next(results, None)
     except ClaimtrackError as err:  # a missing model or lexicon directory: nothing ran yet
         _error(ctx, str(err), exc=True)
@@ -462,17 +616,26 @@ def _run(ctx: click.Context, inputs: tuple[str, ...], quiet: bool, opts: dict[st
         else:
             statements_n += len(result.statements)
         if progress:
-            click.echo(f"\rclaimtrack: {n} articles, {statements_n} statements, {failed} failed", err=True, nl=False)
+            click.echo(
+                f"\rclaimtrack: {n} articles, {statements_n} statements, {failed} failed",
+                err=True,
+                nl=False,
+            )
         yield result
     if progress:
         click.echo("\r\033[K", err=True, nl=False)
     if not quiet:
         seconds = time.perf_counter() - start
-        click.echo(f"claimtrack: {n - failed} of {n} inputs analysed, {statements_n} statements, "
-                   f"{failed} failed ({seconds:.1f} s)", err=True)
+        click.echo(
+            f"claimtrack: {n - failed} of {n} inputs analysed, {statements_n} statements, "
+            f"{failed} failed ({seconds:.1f} s)",
+            err=True,
+        )
 
 
-def _chain(first: Analysis | Failure | None, rest: Iterable[Analysis | Failure]) -> Iterator[Analysis | Failure]:
+def _chain(
+    first: Analysis | Failure | None, rest: Iterable[Analysis | Failure]
+) -> Iterator[Analysis | Failure]:
     if first is not None:
         yield first
         yield from rest
@@ -481,6 +644,7 @@ def _chain(first: Analysis | Failure | None, rest: Iterable[Analysis | Failure])
 def _error(ctx: click.Context, message: str, clear: bool = False, exc: bool = False) -> None:
     """One line on stderr; with --debug and an exception being handled, its traceback too."""
     prefix = "\r\033[K" if clear else ""
-    click.echo(f"{prefix}claimtrack: {message}", err=True)
+    one_line = _CONTROL_CHARS.sub(lambda m: repr(m.group())[1:-1], message)
+    click.echo(f"{prefix}claimtrack: {one_line}", err=True)
     if exc and ctx.obj and ctx.obj.get("debug"):
         traceback.print_exc()

@@ -58,6 +58,10 @@ def run(
                 failures[n] = item
                 yield "", n  # an empty doc keeps the order; costs nothing
                 continue
+            if len(item.text) > nlp.max_length:
+                failures[n] = _too_long(item, nlp.max_length)
+                yield "", n
+                continue
             try:
                 excl = clean.find_exclusions(item, lex)
                 yield clean.mask_text(item.text, excl), _Pending(item, excl)
@@ -75,6 +79,20 @@ def run(
             yield Failure(ctx.article.source, "analyze", f"internal error in analysis: {err!r}")
 
 
+def _too_long(article: Article, limit: int) -> Failure:
+    """A text spaCy refuses to parse (over ``nlp.max_length``), as a one-line Failure.
+
+    The parser needs about 1 GB of memory per 100,000 characters, so the limit
+    is kept rather than raised: a 2 MB single-line "article" is an input error.
+    """
+    return Failure(
+        article.source,
+        "nlp",
+        f"text too long to analyse ({len(article.text):,} characters; the model's limit is"
+        f" {limit:,}); split it into articles",
+    )
+
+
 def analyze_doc(
     doc: Doc, article: Article, exclusions: tuple[Exclusion, ...], lex: Lexicons, stamp: Stamp
 ) -> Analysis:
@@ -87,11 +105,17 @@ def analyze_doc(
     return Analysis(article, exclusions, tuple(actors), tuple(statements), stamp)
 
 
-def _statement(doc: Doc, attr: Attribution, article: Article, actor_id: str | None, lex: Lexicons) -> Statement:
+def _statement(
+    doc: Doc, attr: Attribution, article: Article, actor_id: str | None, lex: Lexicons
+) -> Statement:
     cue = channels.cue_token(doc, attr)
     clause = channels.cue_clause(cue, attr)
     phrase = channels.find_time_phrase(cue, clause, article.text)
-    time = temporal.normalize_time(phrase, article.published, future=_is_future(cue)) if phrase else None
+    time = (
+        temporal.normalize_time(phrase, article.published, future=_is_future(cue))
+        if phrase
+        else None
+    )
     hedges = channels.find_hedges(attr, clause, lex, doc)
     proposition = claims.extract_proposition(doc, attr, lex)
     return Statement(
@@ -131,7 +155,11 @@ def _inherit_context(doc: Doc, statements: list[Statement]) -> list[Statement]:
         actor_id = st.actor_id
         if actor_id is not None:
             prev = last_by_actor.get(actor_id)
-            if prev is not None and k - prev[0] <= _CARRY_SENTENCES and st.channel.type == "unknown":
+            if (
+                prev is not None
+                and k - prev[0] <= _CARRY_SENTENCES
+                and st.channel.type == "unknown"
+            ):
                 st = _with_channel(st, prev[1].channel)
             last_by_actor[actor_id] = (k, st)
         out.append(st)
@@ -162,4 +190,6 @@ def _fill(st: Statement, gov: Statement) -> Statement:
 def _with_channel(st: Statement, channel: Channel) -> Statement:
     if channel.type == "unknown":
         return st
-    return replace(st, channel=Channel(channel.type, channel.platform, channel.evidence, carried_over=True))
+    return replace(
+        st, channel=Channel(channel.type, channel.platform, channel.evidence, carried_over=True)
+    )

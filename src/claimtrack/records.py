@@ -59,6 +59,11 @@ class Article:
 
     ``id`` is the sha256 of ``text`` (already normalised: NFC, ``\\n`` line
     ends), so the same article read twice, from anywhere, has the same id.
+
+    ``raw_sha256`` and ``raw_path`` say where the text came from when it was
+    converted from other bytes (a JSON record, an HTML page, a feed entry): the
+    sha256 of those raw bytes and, when a copy is on disk, its path. Both are
+    None for plain text, whose bytes are the text.
     """
 
     id: str
@@ -69,6 +74,9 @@ class Article:
     url: str | None = None
     published: date | None = None
     encoding: str = "utf-8"
+    author: str | None = None
+    raw_sha256: str | None = None
+    raw_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

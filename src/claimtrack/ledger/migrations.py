@@ -35,8 +35,50 @@ def schema_sql() -> str:
     return resources.files("claimtrack.ledger").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
+# Version 2: authors and raw-input provenance (sha256 and path of the bytes an
+# article was converted from), per article and per sighting, and the versions of
+# each URL's text. Versions already stored are numbered by when each article was
+# first added; a sighting's URL is known only for the one stored with the article.
+ARTICLE_VERSIONS_SQL = """
+ALTER TABLE articles ADD COLUMN author TEXT;
+ALTER TABLE articles ADD COLUMN raw_sha256 TEXT;
+ALTER TABLE articles ADD COLUMN raw_path TEXT;
+ALTER TABLE article_sources ADD COLUMN url TEXT;
+ALTER TABLE article_sources ADD COLUMN raw_sha256 TEXT;
+ALTER TABLE article_sources ADD COLUMN raw_path TEXT;
+
+-- Each text seen at a URL, in the order first seen: version 1, 2, ...; previous_id
+-- is the text at version - 1. A text seen again keeps its first version.
+CREATE TABLE article_versions (
+    url         TEXT NOT NULL,
+    version     INTEGER NOT NULL CHECK (version >= 1),
+    article_id  TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    previous_id TEXT REFERENCES articles (id) ON DELETE SET NULL,
+    first_seen  TEXT NOT NULL,
+    PRIMARY KEY (url, version),
+    UNIQUE (url, article_id)
+);
+CREATE INDEX article_versions_article ON article_versions (article_id);
+
+INSERT INTO article_versions (url, version, article_id, previous_id, first_seen)
+SELECT url, row_number() OVER byurl, id, lag(id) OVER byurl, added_at
+FROM articles WHERE url IS NOT NULL
+WINDOW byurl AS (PARTITION BY url ORDER BY added_at, id);
+
+UPDATE article_sources SET url = (
+    SELECT a.url FROM articles AS a
+    WHERE a.id = article_sources.article_id AND a.source = article_sources.source
+);
+"""
+
+
+def article_versions_sql() -> str:
+    return ARTICLE_VERSIONS_SQL
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, sources, actors, statements", schema_sql),
+    Migration(2, "authors, raw-input provenance, article versions", article_versions_sql),
 )
 
 

@@ -33,7 +33,7 @@ from claimtrack.records import (
     TimeRef,
 )
 
-TABLES = ("articles", "article_sources", "exclusions", "actors", "statements")
+TABLES = ("articles", "article_sources", "article_versions", "exclusions", "actors", "statements")
 
 # Separates the parts of a split quote in the flat "content" column.
 CONTENT_JOINER = " … "
@@ -52,7 +52,7 @@ def _fold(value: object) -> str | None:
 # publication date; [stmt_date, stmt_date_end] is the interval filters compare.
 _DATED_STATEMENTS = """
 WITH dated AS (
-    SELECT s.*, a.title AS article_title, a.publisher, a.url, a.published,
+    SELECT s.*, a.title AS article_title, a.publisher, a.author, a.url, a.published,
         COALESCE(s.time_start, a.published) AS stmt_date,
         CASE WHEN s.time_start IS NOT NULL THEN COALESCE(s.time_end, s.time_start)
              ELSE a.published END AS stmt_date_end,
@@ -112,6 +112,7 @@ def _flat_statement(row: sqlite3.Row) -> dict[str, Any]:
         "article_id": row["article_id"],
         "article_title": row["article_title"],
         "publisher": row["publisher"],
+        "author": row["author"],
         "url": row["url"],
         "published": row["published"],
         "source_text": row["source_text"],
@@ -142,18 +143,57 @@ def _flat_statement(row: sqlite3.Row) -> dict[str, Any]:
 
 
 _ARTICLE_SUMMARY = """
-SELECT a.id, a.title, a.publisher, a.url, a.published, a.source, a.schema_version,
-    a.claimtrack_version, a.model, a.model_version, a.lexicon_hash, a.added_at, a.updated_at,
+SELECT a.id, a.title, a.publisher, a.author, a.url, a.published, a.source, a.raw_sha256,
+    a.raw_path, a.schema_version, a.claimtrack_version, a.model, a.model_version,
+    a.lexicon_hash, a.added_at, a.updated_at,
     (SELECT count(*) FROM statements AS s WHERE s.article_id = a.id) AS statement_count
 FROM articles AS a
 """
 
 
 def articles(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    """Every stored article without its text, by publication date (undated last)."""
+    """Every stored article without its text, by publication date (undated last).
+
+    Each has its ``sources`` and its ``versions``: [{"url", "version",
+    "previous_id"}], one per URL whose text it was (see ``versions``).
+    """
     rows = conn.execute(_ARTICLE_SUMMARY + " ORDER BY a.published IS NULL, a.published, a.id")
-    sources = _sources(conn)
-    return [_article_summary(row, sources.get(row["id"], [])) for row in rows.fetchall()]
+    sources, versions = _sources(conn), _versions_of(conn)
+    return [
+        _article_summary(row, sources.get(row["id"], []), versions.get(row["id"], []))
+        for row in rows.fetchall()
+    ]
+
+
+def versions(conn: sqlite3.Connection, url: str) -> list[dict[str, Any]]:
+    """Every text seen at ``url``, oldest first; [] for a URL never seen.
+
+    [{"url": u, "version": 1, "article_id": A, "previous_id": None, "first_seen": ...,
+      "title": ..., "published": ...},
+     {"url": u, "version": 2, "article_id": B, "previous_id": A, ...}]
+    """
+    rows = conn.execute(
+        "SELECT v.url, v.version, v.article_id, v.previous_id, v.first_seen, a.title, a.published"
+        " FROM article_versions AS v JOIN articles AS a ON a.id = v.article_id"
+        " WHERE v.url = ? ORDER BY v.version",
+        (url,),
+    )
+    return [dict(row) for row in rows.fetchall()]
+
+
+def _versions_of(
+    conn: sqlite3.Connection, article_id: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """article id -> [{"url", "version", "previous_id"}], for article summaries."""
+    sql = "SELECT article_id, url, version, previous_id FROM article_versions"
+    if article_id is not None:
+        sql += " WHERE article_id = :article_id"
+    rows = conn.execute(sql + " ORDER BY url, version", {"article_id": article_id})
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows.fetchall():
+        item = {"url": row["url"], "version": row["version"], "previous_id": row["previous_id"]}
+        out.setdefault(row["article_id"], []).append(item)
+    return out
 
 
 def _sources(conn: sqlite3.Connection, article_id: str | None = None) -> dict[str, list[str]]:
@@ -167,15 +207,21 @@ def _sources(conn: sqlite3.Connection, article_id: str | None = None) -> dict[st
     return out
 
 
-def _article_summary(row: sqlite3.Row, sources: list[str]) -> dict[str, Any]:
+def _article_summary(
+    row: sqlite3.Row, sources: list[str], versions: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "article_id": row["id"],
         "title": row["title"],
         "publisher": row["publisher"],
+        "author": row["author"],
         "url": row["url"],
         "published": row["published"],
         "source": row["source"],
+        "raw_sha256": row["raw_sha256"],
+        "raw_path": row["raw_path"],
         "sources": sources,
+        "versions": versions,
         "statements": row["statement_count"],
         "schema_version": row["schema_version"],
         "claimtrack_version": row["claimtrack_version"],
@@ -188,7 +234,11 @@ def _article_summary(row: sqlite3.Row, sources: list[str]) -> dict[str, Any]:
 
 
 def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
-    """One article's summary plus ``text``, ``encoding`` and ``exclusions``; None if absent."""
+    """One article's summary plus ``text``, ``encoding``, ``exclusions`` and ``sightings``.
+
+    ``sightings``: every place it was seen, first seen first, as {"source",
+    "first_seen", "url", "raw_sha256", "raw_path"}. None if the article is absent.
+    """
     row = conn.execute(_ARTICLE_SUMMARY + " WHERE a.id = ?", (article_id,)).fetchone()
     if row is None:
         return None
@@ -198,8 +248,24 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
         {"start": e.span.start, "end": e.span.end, "text": e.span.text, "reason": e.reason}
         for e in _exclusions(conn, article_id)
     ]
-    summary = _article_summary(row, _sources(conn, article_id).get(article_id, []))
-    return {**summary, "text": text, "encoding": encoding, "exclusions": exclusions}
+    sources = _sources(conn, article_id).get(article_id, [])
+    summary = _article_summary(row, sources, _versions_of(conn, article_id).get(article_id, []))
+    return {
+        **summary,
+        "text": text,
+        "encoding": encoding,
+        "exclusions": exclusions,
+        "sightings": _sightings(conn, article_id),
+    }
+
+
+def _sightings(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT source, first_seen, url, raw_sha256, raw_path FROM article_sources"
+        " WHERE article_id = ? ORDER BY first_seen, source",
+        (article_id,),
+    )
+    return [dict(row) for row in rows.fetchall()]
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -256,6 +322,9 @@ def _article(row: sqlite3.Row) -> Article:
         url=row["url"],
         published=_date(row["published"]),
         encoding=row["encoding"],
+        author=row["author"],
+        raw_sha256=row["raw_sha256"],
+        raw_path=row["raw_path"],
     )
 
 

@@ -2,7 +2,8 @@
 --
 -- Applied once, as migration 1 (see migrations.py); later versions are new steps
 -- appended there, so a ledger created today and one migrated from version 1 end up
--- with the same tables.
+-- with the same tables. (Version 2 adds articles.author/raw_sha256/raw_path, the
+-- same provenance per row of article_sources, and the article_versions table.)
 --
 -- Conventions: every *_start/*_end is a character offset into articles.text
 -- (start inclusive, end exclusive) and every *_text equals that slice. Dates are

@@ -5,7 +5,9 @@ analysis on a fingerprint of everything in it but the place it was read from.
 Adding the same analysis again changes nothing; adding another analysis of the
 same article (another claimtrack, model or lexicon; another publication date)
 replaces that article's rows. Every place an article was seen is kept in
-``article_sources``.
+``article_sources`` (with the URL and raw-input provenance of that sighting),
+and every text seen at a URL in ``article_versions``: when the text at a URL
+changes, the new article is the next version, linked to the one before.
 """
 
 from __future__ import annotations
@@ -112,11 +114,15 @@ class Ledger:
         )
 
     def articles(self) -> list[dict[str, Any]]:
-        """One dict per stored article (no text), by publication date."""
+        """One dict per stored article (no text), by publication date, with its versions."""
         return queries.articles(self._db)
 
+    def versions(self, url: str) -> list[dict[str, Any]]:
+        """Every text seen at ``url``, oldest first; see ``queries.versions``."""
+        return queries.versions(self._db, url)
+
     def article(self, article_id: str) -> dict[str, Any] | None:
-        """One article with its text and exclusions, or None if not stored."""
+        """One article with its text, exclusions and every sighting, or None if not stored."""
         return queries.article(self._db, article_id)
 
     def analysis(self, article_id: str) -> Analysis | None:
@@ -186,6 +192,7 @@ def store_analysis(conn: sqlite3.Connection, analysis: Analysis) -> AddOutcome:
         _insert_children(conn, analysis)
         outcome = "replaced"
     _insert_source(conn, article, now)
+    _insert_version(conn, article, now)
     return outcome
 
 
@@ -203,9 +210,15 @@ def analysis_hash(analysis: Analysis) -> str:
 
     The same text read from two files gives the same hash; another stamp, or
     another publication date (which moves every resolved "on Friday"), does not.
+    Provenance (source, raw_sha256, raw_path) belongs to the sighting, not the
+    analysis; an unknown author is left out, so ledgers written before authors
+    existed keep their fingerprints.
     """
     data = to_dict(analysis)
-    del data["article"]["source"]
+    for key in ("source", "raw_sha256", "raw_path"):
+        del data["article"][key]
+    if data["article"]["author"] is None:
+        del data["article"]["author"]
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
@@ -251,6 +264,9 @@ ARTICLE_COLUMNS = (
     "url",
     "published",
     "encoding",
+    "author",
+    "raw_sha256",
+    "raw_path",
     "schema_version",
     "claimtrack_version",
     "model",
@@ -273,6 +289,9 @@ def _article_row(analysis: Analysis, fingerprint: str, now: str) -> dict[str, ob
         "url": article.url,
         "published": _iso(article.published),
         "encoding": article.encoding,
+        "author": article.author,
+        "raw_sha256": article.raw_sha256,
+        "raw_path": article.raw_path,
         "schema_version": analysis.schema_version,
         "claimtrack_version": stamp.claimtrack_version,
         "model": stamp.model,
@@ -306,10 +325,54 @@ def _insert_children(conn: sqlite3.Connection, analysis: Analysis) -> None:
     _insert_statements(conn, analysis)
 
 
+_INSERT_SOURCE = """
+INSERT INTO article_sources (article_id, source, first_seen, url, raw_sha256, raw_path)
+VALUES (:id, :source, :now, :url, :raw_sha256, :raw_path)
+ON CONFLICT (article_id, source) DO UPDATE SET
+    url = coalesce(url, excluded.url),
+    raw_sha256 = coalesce(raw_sha256, excluded.raw_sha256),
+    raw_path = coalesce(raw_path, excluded.raw_path)
+"""
+
+
 def _insert_source(conn: sqlite3.Connection, article: Article, now: str) -> None:
+    """Record this sighting; seen there before, it only fills in what was unknown."""
     conn.execute(
-        "INSERT OR IGNORE INTO article_sources (article_id, source, first_seen) VALUES (?, ?, ?)",
-        (article.id, article.source, now),
+        _INSERT_SOURCE,
+        {
+            "id": article.id,
+            "source": article.source,
+            "now": now,
+            "url": article.url,
+            "raw_sha256": article.raw_sha256,
+            "raw_path": article.raw_path,
+        },
+    )
+
+
+def _insert_version(conn: sqlite3.Connection, article: Article, now: str) -> None:
+    """Make the article the next version of its URL's text, unless seen there before.
+
+    Text A at https://x/1, then text B there: B is version 2, previous_id A.
+    A seen again there afterwards stays version 1.
+    """
+    if article.url is None:
+        return
+    seen = conn.execute(
+        "SELECT 1 FROM article_versions WHERE url = ? AND article_id = ?", (article.url, article.id)
+    ).fetchone()
+    if seen is not None:
+        return
+    last = conn.execute(
+        "SELECT version, article_id FROM article_versions WHERE url = ?"
+        " ORDER BY version DESC LIMIT 1",
+        (article.url,),
+    ).fetchone()
+    version, previous = (1, None) if last is None else (last[0] + 1, last[1])
+    conn.execute(
+        "INSERT INTO article_versions (url, version, article_id, previous_id, first_seen)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (article.url, version, article.id, previous, now),
     )
 
 
