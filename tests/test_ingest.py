@@ -618,7 +618,7 @@ def test_feed_entries_with_full_text_become_articles(tmp_path: Path) -> None:
     assert (article.raw_sha256, article.raw_path) == (hashlib.sha256(data).hexdigest(), str(path))
     assert str(failure) == (
         f"{path}#2: feed entry has only a summary, no full text;"
-        " its article is at https://news.example/t"
+        " its article is at https://news.example/t (pass --fetch to read it)"
     )
 
 

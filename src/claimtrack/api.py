@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from claimtrack import lexicons as lexicons_mod
 from claimtrack import nlp as nlp_stage
@@ -21,6 +21,9 @@ from claimtrack.ingest import (
     read_sources,
 )
 from claimtrack.records import Analysis, Failure
+
+if TYPE_CHECKING:
+    from claimtrack.fetch import FetchConfig
 
 
 def analyze(
@@ -67,15 +70,24 @@ def analyze_sources(
     stdin: BinaryIO | None = None,
     fields: Fields | None = None,
     input_kind: InputKind = "auto",
+    fetch: bool = False,
+    timeout: float | None = None,
+    retries: int | None = None,
+    concurrency: int | None = None,
 ) -> Iterator[Analysis | Failure]:
-    """Analyse files, directories, JSON Lines or stdin (``-``), yielding one result per article.
+    """Analyse files, directories, JSON Lines, http(s) URLs or stdin (``-``), one result per article.
 
     Bad inputs come out as ``Failure`` records and the rest goes on. ``fields``
     says where JSON records keep the text and metadata
     (``Fields(text="body", date="meta.published")``); ``input_kind`` forces how
     inputs are read ("text", "jsonl", "json", "html", "feed"; default "auto").
+    URLs are fetched (``timeout`` seconds to connect or for data, ``retries``,
+    ``concurrency``: ``claimtrack.fetch.FetchConfig``'s defaults when None; bodies
+    up to ``max_bytes``); ``fetch`` also fetches the linked article of every feed
+    entry that carries only a summary. ValueError for a value out of range.
     """
     meta = _metadata(published, title, publisher, url, author, "--published")
+    config = _fetch_config(max_bytes, timeout, retries, concurrency)
     nlp = nlp_stage.cached_pipeline(model)
     lex = _lexicons(lexicons)
     articles = read_sources(
@@ -86,8 +98,31 @@ def analyze_sources(
         stdin=stdin,
         fields=fields,
         input_kind=input_kind,
+        fetch=fetch,
+        fetch_config=config,
     )
     yield from pipeline.run(articles, nlp, lex, batch_size=batch_size)
+
+
+def _fetch_config(
+    max_bytes: int, timeout: float | None, retries: int | None, concurrency: int | None
+) -> FetchConfig | None:
+    """The FetchConfig the options ask for; None (read_sources' defaults) when none is given.
+
+    A ``timeout`` longer than the default whole-attempt limit raises that limit to it.
+    """
+    if timeout is None and retries is None and concurrency is None:
+        return None
+    from claimtrack.fetch import FetchConfig  # httpx is imported only when it is needed
+
+    default = FetchConfig()
+    return FetchConfig(
+        timeout=default.timeout if timeout is None else timeout,
+        total_timeout=max(default.total_timeout, timeout or 0),
+        retries=default.retries if retries is None else retries,
+        concurrency=default.concurrency if concurrency is None else concurrency,
+        max_bytes=max_bytes,
+    )
 
 
 def _metadata(

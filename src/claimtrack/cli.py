@@ -145,7 +145,27 @@ def analysis_options(fn: F) -> F:
             type=click.IntRange(min=1),
             default=DEFAULT_MAX_BYTES,
             show_default=True,
-            help="Largest input accepted, in bytes.",
+            help="Largest input accepted, in bytes (a file, stdin or a fetched body).",
+        ),
+        click.option(
+            "--fetch",
+            is_flag=True,
+            help="Fetch the linked article of feed entries that carry only a summary.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            help="Seconds to wait for a server to connect or send data [default: 20].",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(min=0),
+            help="Retries of a URL after a timeout or a 429/5xx answer [default: 3].",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            help="URLs fetched at once [default: 4].",
         ),
         click.option(
             "--model",
@@ -190,14 +210,16 @@ def extract(
 ) -> None:
     """Analyse INPUTS and print their statements, storing nothing.
 
-    INPUTS are text files, JSON Lines or JSON files, directories, or - for
-    stdin (the default). A file x.txt may have metadata in x.json beside it.
+    INPUTS are text files, JSON Lines or JSON files, HTML pages, RSS/Atom feeds,
+    directories, http(s) URLs (fetched), or - for stdin (the default). A file
+    x.txt may have metadata in x.json beside it.
     JSON records keep their text in "text" unless --text-field says otherwise.
 
     \b
     Example:
       claimtrack extract examples/newsweek-bakhmut.txt --format jsonl | jq '.statements | length'
       claimtrack extract dump.jsonl --text-field body --date-field meta.published
+      claimtrack extract https://example.com/news.rss --fetch --timeout 10
     """
     fmt = fmt or _default_format()
     _load_model(ctx, opts["model"])

@@ -52,17 +52,33 @@ Decisions worth knowing (tests/test_ingest.py pins each of them):
   typo'd or wrong directory is never a silent success.
 - Sources: a path as given, ``"stdin"``, ``"path:LINE"`` for a JSON Lines line
   and ``"path[i]"`` for an item of a JSON list.
+- URLs: an input for which ``fetch.is_url`` holds ("http://" or "https://") is
+  fetched. All URLs of one call go through one ``fetch.fetch_urls`` call (its
+  concurrency limit applies; fetching starts at the first URL and runs ahead of
+  the reader) and results come out in input order. What the response is
+  (``Fetched.kind``, sniffed from header and body) decides how it is read, unless
+  ``input_kind`` forces it: a page is read as HTML with source the URL as given
+  and url the page's canonical URL, else the URL finally fetched (after
+  redirects); a feed gives one article per entry ("URL#n"); text is decoded and
+  read like a file's contents. The Content-Type charset is tried before
+  ``encoding`` (it is the server's word about these bytes; ``--encoding`` is
+  about the user's files). A fetch that fails is a Failure naming the URL.
+  ``max_bytes`` limits fetched bodies too, unless a ``FetchConfig`` is passed.
+- ``fetch=True`` (``--fetch``): a feed entry without its full text is read from
+  its link (markup's docstring says how); without it, the entry is a Failure
+  that names the link and says to pass --fetch.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from claimtrack.errors import InputError, InputTooLargeError, MalformedInputError
 from claimtrack.ingest.article import (
@@ -88,8 +104,18 @@ from claimtrack.ingest.json_records import (
     read_json_lines,
     read_json_value,
 )
-from claimtrack.ingest.markup import FEED_SUFFIXES, HTML_SUFFIXES, markup_kind, read_markup
+from claimtrack.ingest.markup import (
+    FEED_SUFFIXES,
+    HTML_SUFFIXES,
+    header_codec,
+    markup_kind,
+    read_markup,
+    read_page,
+)
 from claimtrack.records import Article, Failure
+
+if TYPE_CHECKING:
+    from claimtrack.fetch import FetchConfig, Fetched
 
 DEFAULT_MAX_BYTES = 20_000_000
 
@@ -115,6 +141,16 @@ class _Options:
     input_kind: InputKind
     encoding: str | None
     max_bytes: int
+    fetch_config: FetchConfig | None = None  # how URLs are fetched; None: the defaults
+    fetch_links: bool = False  # --fetch: read summary-only feed entries from their links
+
+    def fetcher(self) -> FetchConfig:
+        """How URLs are fetched: the config given, else the defaults with ``max_bytes``."""
+        if self.fetch_config is not None:
+            return self.fetch_config
+        from claimtrack.fetch import FetchConfig  # httpx is imported only when a URL is read
+
+        return FetchConfig(max_bytes=self.max_bytes)
 
 
 def read_sources(
@@ -126,8 +162,10 @@ def read_sources(
     stdin: BinaryIO | None = None,
     fields: Fields | None = None,
     input_kind: InputKind = "auto",
+    fetch: bool = False,
+    fetch_config: FetchConfig | None = None,
 ) -> Iterator[Article | Failure]:
-    """Read files, directories and stdin ("-", or no inputs at all) as Articles.
+    """Read files, directories, http(s) URLs and stdin ("-", or no inputs at all) as Articles.
 
     ["a.txt", "missing.txt", "-"] -> Article(source="a.txt"),
                                     Failure("missing.txt", "ingest", "no such file or directory"),
@@ -135,7 +173,9 @@ def read_sources(
 
     ``meta`` is explicit metadata (it wins over the inputs'); ``fields`` says where
     JSON records keep each field; ``input_kind`` forces how every input is read
-    ("auto": by content, then extension).
+    ("auto": by content, then extension). URLs are fetched as ``fetch_config``
+    says (default: ``FetchConfig(max_bytes=max_bytes)``); ``fetch`` also fetches
+    the links of feed entries that carry only a summary.
     Never raises for a bad input; raises ValueError / TypeError at call time for
     bad arguments (an unknown ``encoding`` or ``input_kind``, ``max_bytes`` < 1,
     a bare string).
@@ -152,7 +192,15 @@ def read_sources(
             raise ValueError(f"unknown text encoding {encoding!r}")
         encoding = info.name
     names = [os.fspath(item) for item in inputs] or ["-"]
-    opts = _Options(meta or Metadata(), fields or Fields(), input_kind, encoding, max_bytes)
+    opts = _Options(
+        meta or Metadata(),
+        fields or Fields(),
+        input_kind,
+        encoding,
+        max_bytes,
+        fetch_config,
+        fetch,
+    )
     return _read_all(names, opts, stdin)
 
 
@@ -162,14 +210,75 @@ def read_sources(
 def _read_all(
     names: list[str], opts: _Options, stdin: BinaryIO | None
 ) -> Iterator[Article | Failure]:
-    """Each named input in turn: stdin, a directory (walked) or a file."""
-    for name in names:
-        if name == "-":
-            yield from _read_stdin(stdin, opts)
-        elif os.path.isdir(name):
-            yield from _read_directory(name, opts)
+    """Each named input in turn: stdin, a URL (fetched), a directory (walked) or a file."""
+    fetched = _fetch_urls(names, opts)
+    try:
+        for name in names:
+            if name == "-":
+                yield from _read_stdin(stdin, opts)
+            elif fetched is not None and _is_url(name):
+                yield from _read_fetched(next(fetched), opts)
+            elif os.path.isdir(name):
+                yield from _read_directory(name, opts)
+            else:
+                yield from _read_file(name, opts)
+    finally:
+        if fetched is not None:
+            fetched.close()
+
+
+# --- URLs -----------------------------------------------------------------------------------
+
+
+def _is_url(name: str) -> bool:
+    """Whether an input is a URL to fetch; httpx is imported only when one looks like it."""
+    if "://" not in name:
+        return False
+    from claimtrack.fetch import is_url
+
+    return is_url(name)
+
+
+def _fetch_urls(
+    names: list[str], opts: _Options
+) -> Generator[Fetched | Failure, None, None] | None:
+    """One ``fetch_urls`` generator for every URL among ``names`` (None when there is none).
+
+    It is lazy: nothing is fetched until the first URL is read, then it runs
+    ahead by its own window while the other inputs are read.
+    """
+    urls = [name for name in names if _is_url(name)]
+    if not urls:
+        return None
+    from claimtrack.fetch import fetch_urls
+
+    return fetch_urls(urls, opts.fetcher())
+
+
+def _read_fetched(result: Fetched | Failure, opts: _Options) -> Iterator[Article | Failure]:
+    """One fetched URL as Articles, read as its kind (or ``opts.input_kind``) says."""
+    if isinstance(result, Failure):
+        yield result
+        return
+    kind: InputKind = result.kind if opts.input_kind == "auto" else opts.input_kind
+    links = opts.fetcher() if opts.fetch_links else None
+    try:
+        if kind == "html":
+            yield read_page(result, opts.meta, opts.encoding)
+        elif kind == "feed":
+            item = Input(result.body, result.url, None)
+            yield from read_markup("feed", item, opts.meta, opts.encoding, links)
         else:
-            yield from _read_file(name, opts)
+            item = Input(result.body, result.url, None)
+            hint = header_codec(result.charset) or opts.encoding
+            text, used = decode_input(result.body, hint, result.url)
+            as_read = "auto" if kind == "text" else kind
+            for record in _read_decoded(text, used, as_read, item, opts):
+                if isinstance(record, Article) and record.url is None:
+                    record = dataclasses.replace(record, url=result.final_url)
+                yield record
+    except InputError as exc:
+        yield failure_of(exc)
 
 
 def _read_stdin(stream: BinaryIO | None, opts: _Options) -> Iterator[Article | Failure]:
@@ -328,7 +437,8 @@ def _read_input(item: Input, opts: _Options) -> Iterator[Article | Failure]:
         kind = markup_kind(item.data, item.suffix) or "auto"
     if kind == "html" or kind == "feed":
         found = _read_sidecar(item.path, opts) if item.path else Metadata()
-        yield from read_markup(kind, item, merge(opts.meta, found), opts.encoding)
+        links = opts.fetcher() if opts.fetch_links and kind == "feed" else None
+        yield from read_markup(kind, item, merge(opts.meta, found), opts.encoding, links)
         return
     text, used = decode_input(item.data, opts.encoding, item.source)
     yield from _read_decoded(text, used, kind, item, opts)
