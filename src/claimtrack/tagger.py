@@ -227,10 +227,14 @@ def cue_groups(doc: Doc, positive: Sequence[int]) -> list[list[int]]:
 
 def cue_head(doc: Doc, group: Sequence[int]) -> Token:
     """The token of a cue whose syntactic head is outside it (a verb preferred)."""
-    inside = set(group)
-    tops = [doc[i] for i in group if doc[i].head.i not in inside or doc[i].head.i == i]
+    tops = _tops(doc, set(group))
     verbs = [t for t in tops if t.pos_ in ("VERB", "AUX", "NOUN")]
     return (verbs or tops or [doc[group[0]]])[0]
+
+
+def _tops(doc: Doc, toks: set[int]) -> list[Token]:
+    """The tokens of a set whose syntactic head is outside it (or who are a root), in order."""
+    return [doc[i] for i in sorted(toks) if doc[i].head.i not in toks or doc[i].head.i == i]
 
 
 # ------------------------------------------------------------------- roles
@@ -486,8 +490,7 @@ def keep_features(ctx: DocContext, group: Sequence[int], c: Token, source: set[i
 
 def _top(doc: Doc, toks: set[int]) -> Token:
     """The first token of a set whose head is outside it."""
-    return next((doc[i] for i in sorted(toks) if doc[i].head.i not in toks or doc[i].head.i == i),
-                doc[min(toks)])
+    return next(iter(_tops(doc, toks)), doc[min(toks)])
 
 
 def _role_logits(scores: NDArray[np.float32]) -> NDArray[np.float64]:

@@ -55,10 +55,14 @@ class Instances:
         self.labels.append(label)
 
 
+def _context(doc: Doc) -> tagger.DocContext:
+    """The tagger's view of a parsed document, with its quotations found as at run time."""
+    return tagger.DocContext(doc, [(q.start, q.end) for q in find_quotes(doc.text)[0]])
+
+
 def instances(doc: Doc, gold: GoldDoc) -> tuple[Instances, Instances, Instances]:
     """Cue, role and continuation training instances of one parsed gold document."""
-    quotes = [(q.start, q.end) for q in find_quotes(doc.text)[0]]
-    ctx = tagger.DocContext(doc, quotes)
+    ctx = _context(doc)
     cue_i, role_i, cont_i = Instances([], []), Instances([], []), Instances([], [])
     roles = []
     cue_tokens: set[int] = set()
@@ -120,7 +124,7 @@ def keep_instances(docs: Sequence[Doc], golds: Sequence[GoldDoc], model: tagger.
     """The model's candidates on gold documents, labelled 1 when the cue overlaps a gold cue."""
     out = Instances([], [])
     for doc, gold in zip(docs, golds):
-        ctx = tagger.DocContext(doc, [(q.start, q.end) for q in find_quotes(doc.text)[0]])
+        ctx = _context(doc)
         cues: set[int] = set()
         for a in gold.attributions:
             cues |= token_set(doc, a["cue"], ctx)
