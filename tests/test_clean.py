@@ -1,4 +1,4 @@
-"""Tests for clean.py: promo, credit, caption and duplicate exclusions, and masking."""
+"""Tests for clean.py: promo, credit, caption, byline, dateline and duplicate exclusions, and masking."""
 
 from __future__ import annotations
 
@@ -139,6 +139,7 @@ def test_seed_masked_text_keeps_offsets(lex: Lexicons) -> None:
 
 EXPECTED = {
     "ap_style.txt": [
+        ("dateline", "KYIV, Ukraine (AP) —"),
         (
             "caption",
             (
@@ -150,11 +151,14 @@ EXPECTED = {
         ("promo", "Follow us on Twitter for the latest coverage of the war in Ukraine."),
     ],
     "reuters_style.txt": [
+        ("byline", "By Jane Example"),
+        ("dateline", "KYIV, June 3 (Reuters) -"),
         (
             "caption",
             "A Ukrainian serviceman walks near the front line outside Bakhmut, Ukraine, May 20, 2023.",
         ),
         ("credit", "REUTERS/Alina Smutko/File Photo"),
+        ("byline", "Reporting by Jane Example; Editing by John Sample"),
     ],
     "guardian_style.txt": [
         ("caption", "Ukrainian soldiers fire towards Russian positions near Bakhmut."),
@@ -175,8 +179,8 @@ EXPECTED = {
         ("credit", "[File: Aris Messinis/AFP]"),
         ("promo", "Sign up for our newsletter to get the latest news straight to your inbox."),
     ],
-    # dateline, quotes, a heading over bullets of facts, agencies named in the body
-    "plain_bullets.txt": [],
+    # a dateline; quotes, a heading over bullets of facts, agencies named in the body are kept
+    "plain_bullets.txt": [("dateline", "KHERSON, Ukraine —")],
 }
 
 
@@ -331,7 +335,81 @@ def test_bare_agency_credit_takes_no_caption(text: str, credit: str) -> None:
     ],
 )
 def test_not_credits(text: str) -> None:
-    assert found(text, SMALL_LEX) == []
+    assert [x for x in found(text, SMALL_LEX) if x[0] in ("credit", "caption")] == []
+
+
+# --- bylines and datelines ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Jane Roe",
+        "BY JANE ROE AND JOHN DOE",
+        "By Jane Roe and John Doe, Staff Writers",
+        "Reporting by Jane Roe in Kyiv and John Doe in Moscow; Editing by Max Mustermann",
+        "Additional reporting by Jane Roe",
+        "Written by J. R. Roe.",
+    ],
+)
+def test_byline_lines(line: str) -> None:
+    text = f"Title\n{line}\n\nOfficials said the city was held."
+    assert found(text, SMALL_LEX) == [("byline", line)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By contrast, the city was calm on Sunday.",
+        "By the time officials arrived, the town had fallen",
+        "Backed by Russia, the rebels took the town",
+        "Stand By Me",
+        "By Friday?",
+        "Written by the minister himself in a long letter to his party",
+    ],
+)
+def test_not_bylines(line: str) -> None:
+    assert found(f"Title\n{line}\n\nOfficials said the city was held.", SMALL_LEX) == []
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline"),
+    [
+        ("WASHINGTON (AP) — Officials said", "WASHINGTON (AP) —"),
+        ("MANCHESTER, N.H. - Officials said", "MANCHESTER, N.H. -"),
+        ("KYIV, Ukraine, June 4 (Reuters) - Officials said", "KYIV, Ukraine, June 4 (Reuters) -"),
+        ("LOS ANGELES -- Officials said", "LOS ANGELES --"),
+        ("  SALT LAKE CITY ― Officials said", "SALT LAKE CITY ―"),
+    ],
+)
+def test_dateline_opens_the_story(opening: str, dateline: str) -> None:
+    text = f"Title\n\n{opening} the city was held.\n\nMore."
+    assert found(text, SMALL_LEX) == [("dateline", dateline)]
+    start = text.index(dateline)
+    masked = mask_text(text, find_exclusions(article(text), SMALL_LEX))
+    assert masked[start : start + len(dateline)].strip() == ""
+    assert masked[start + len(dateline) :].startswith(" Officials said")
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Washington — Officials said the city was held.",  # not in capitals
+        "US — Officials said the city was held.",  # too short for a place
+        "CONGRESS HAS INVESTIGATED HIM — Officials said the city was held.",  # four words
+        "WASHINGTON (AP) —",  # nothing after the dash
+        "NATO said on Friday the city was held.",  # no dash
+    ],
+)
+def test_not_datelines(opening: str) -> None:
+    assert found(f"Title\n\n{opening}\n\nMore.", SMALL_LEX) == []
+
+
+def test_only_the_first_early_dateline_counts() -> None:
+    body = "\n\n".join(f"Paragraph {k} says the city was held." for k in range(12))
+    text = f"Title\n\nLONDON (Reuters) - The talks began.\n\nBERLIN - A second opening.\n\n{body}"
+    text += "\n\nFALSE CLAIMS — A fact check heading late in the story."
+    assert found(text, SMALL_LEX) == [("dateline", "LONDON (Reuters) -")]
 
 
 # --- duplicates -----------------------------------------------------------------------

@@ -19,6 +19,17 @@ lexicons, ``promo.tsv`` and ``credits.tsv``; none names a publisher or an entity
   follows), plus a short unpunctuated image title directly above it. A bare
   agency name ("Reuters", "[AP.]") is a credit but makes no caption: it may be a
   sign-off or a source marker after a body sentence.
+- **byline**: a whole short line that names who wrote, reported or edited the
+  story: "By Jane Roe and John Doe", "BY JANE ROE, Staff Writer", "Reporting
+  by Jane Roe in Kyiv; Editing by John Doe". A label of at most two words
+  then "by" and then mostly capitalised words, with no sentence-final
+  punctuation.
+- **dateline**: the place (and agency, and date) that opens a news story, up
+  to its dash: "WASHINGTON (AP) —", "MANCHESTER, N.H. -", "KYIV, Ukraine, June
+  4 (Reuters) -". The place is one to three words in capitals (three letters
+  or more); only the first such line start among the first 12 lines counts
+  (a later one is a heading: "QUESTIONABLE CLAIMS — ..."); the line after the
+  dash is kept.
 - **duplicate**: a sentence of 8 or more words that repeats an earlier,
   unexcluded sentence almost word for word (token Jaccard >= 0.8, same numbers).
 
@@ -138,6 +149,8 @@ def find_exclusions(
     found += _find_credits(
         text, lines, _phrase_hits(text, lines, lex.credits, CREDIT_CHARS + 1), promo_lines
     )
+    found += _find_bylines(text, lines)
+    found += _find_datelines(text, lines)
     kept = _drop_overlaps(found)
     if duplicates:
         kept += _find_duplicates(text, lines, kept)
@@ -593,8 +606,68 @@ def _overlaps(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return (i > 0 and ranges[i - 1][1] > start) or (i < len(ranges) and ranges[i][0] < end)
 
 
+# --- bylines and datelines -----------------------------------------------------------
+
+#: most words of a byline line
+BYLINE_WORDS = 24
+#: a dateline opens one of the story's first lines
+DATELINE_LINES = 12
+# one clause of a byline: a label of up to two words, "by", then the names
+_BYLINE_CLAUSE = re.compile(r"\s*(?:[A-Za-z]+\s+){0,2}?(?:by|BY|By)\s+(\S.*)")
+_BYLINE_LABEL = re.compile(r"\s*(?:[A-Z][a-z]+\s+(?:[a-z]+\s+)?)?(?:by|BY)\s|\s*By\s")
+# lower-case words that may sit between names: "Jane Roe and John Doe in Kyiv for The Paper"
+_BYLINE_GLUE = frozenset({"and", "in", "for", "of", "the", "at", "with", "from", "de", "van", "von", "al", "&"})
+# a dateline: capitals (the place), ", Region" or ", Month Day" parts, "(Agency)", then a dash
+_DATELINE = re.compile(
+    r"[ \t]*((?:[A-Z][A-Z.'’-]*)(?: [A-Z][A-Z.'’-]*){0,2}"
+    r"(?:, [A-Z][\w.'’-]*(?: [\w.'’-]+){0,2}){0,2}"
+    r"(?: \([A-Z][\w.&'’-]*(?: [\w.&'’-]+){0,2}\))?"
+    r" ?(?:—|–|―|--|-))\s"
+)
+
+
+def _find_bylines(text: str, lines: Sequence[_Line]) -> list[Exclusion]:
+    """Whole lines that credit the story's writers, reporters or editors."""
+    return [Exclusion(_line_span(text, lines, line.index, line.index), "byline")
+            for line in lines if _is_byline(line)]
+
+
+def _is_byline(line: _Line) -> bool:
+    if not 2 <= line.words <= BYLINE_WORDS or _BYLINE_LABEL.match(line.text) is None:
+        return False
+    text = line.text.rstrip()
+    if text.endswith(("!", "?", ":")):
+        return False
+    for clause in text.split(";"):
+        m = _BYLINE_CLAUSE.match(clause)
+        if m is None:
+            return False
+        words = [w.strip(",|()") for w in m.group(1).split()]
+        words = [w for w in words if w]
+        if not words or not words[0][:1].isupper():
+            return False
+        named = sum(1 for w in words if w[:1].isupper() or w.lower() in _BYLINE_GLUE)
+        if named < 0.8 * len(words):
+            return False
+    return True
+
+
+def _find_datelines(text: str, lines: Sequence[_Line]) -> list[Exclusion]:
+    """The place-and-dash that opens the story ("WASHINGTON (AP) —"): the first one, in its
+    first ``DATELINE_LINES`` non-blank lines (later capitals-and-dash lines are headings)."""
+    for line in [line for line in lines if not line.blank][:DATELINE_LINES]:
+        m = _DATELINE.match(line.text)
+        if m is None or m.end() >= len(line.text.rstrip()):
+            continue
+        place = m.group(1).split(",")[0].split("(")[0]
+        if sum(ch.isupper() for ch in place) < 3 or any(ch.islower() for ch in place):
+            continue
+        return [Exclusion(Span.of(text, line.start + m.start(1), line.start + m.end(1)), "dateline")]
+    return []
+
+
 def _drop_overlaps(found: Sequence[Exclusion]) -> list[Exclusion]:
-    """Keep exclusions in rule order (promo, credit, caption), dropping any that overlap a kept one."""
+    """Keep exclusions in rule order (promo, credit, caption, byline, dateline), dropping any that overlap a kept one."""
     kept: list[Exclusion] = []
     ranges: list[tuple[int, int]] = []  # sorted, non-overlapping: those of ``kept``
     for exclusion in found:

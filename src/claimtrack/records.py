@@ -84,7 +84,7 @@ class Exclusion:
     """A span kept out of analysis, with the rule that excluded it."""
 
     span: Span
-    reason: Literal["promo", "caption", "credit", "duplicate", "boilerplate"]
+    reason: Literal["promo", "caption", "credit", "byline", "dateline", "duplicate", "boilerplate"]
 
 
 @dataclass(frozen=True, slots=True)
