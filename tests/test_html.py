@@ -334,6 +334,71 @@ def test_promo_page_metadata() -> None:
     assert result.url == "https://courier.example.org/news/2023/05/12/avon-bridge"
 
 
+# --- boilerplate the page's structure gives away ----------------------------------------
+
+LEAD = "The army said on Friday that it had taken full control of the river port after weeks of fighting."
+CAPTION = "The army said on Friday that it had taken full control of the river port."
+
+
+def structured_page(block: str) -> bytes:
+    body = "".join(
+        f"<p>Paragraph {n}: the council met again on Tuesday to discuss the budget and roads.</p>"
+        for n in range(5)
+    )
+    return (
+        "<html><head><title>Port taken</title></head><body><article><h1>Port taken</h1>"
+        f"<p>{LEAD}</p>{block}{body}</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("block", "left_out"),
+    [
+        (f'<figure><img src="a.jpg"><figcaption>{CAPTION} Jane Roe/AFP</figcaption></figure>', "AFP"),
+        (f'<div class="image-caption">{CAPTION} Jane Roe/AFP</div>', "AFP"),
+        (f'<p class="caption">{CAPTION} (AP Photo/Jane Roe)</p>', "AP Photo"),
+        (
+            (
+                '<ul class="related"><li><a href="/a">Floods hit the north as rivers rise</a></li>'
+                '<li><a href="/b">Council votes on the new budget</a></li></ul>'
+            ),
+            "Floods hit the north",
+        ),
+        ('<div class="share-buttons"><a href="#">Share on Facebook</a> <a href="#">Email</a></div>',
+         "Share on"),
+        (
+            (
+                '<div class="newsletter-signup"><p>Sign up for our daily briefing newsletter.</p>'
+                '<form><input type="email"><button>Subscribe</button></form></div>'
+            ),
+            "newsletter",
+        ),
+        ('<p class="byline">By <a href="/jane">Jane Roe</a></p>', "Jane Roe"),
+    ],
+)
+def test_structural_boilerplate_never_reaches_the_text(block: str, left_out: str) -> None:
+    """Captions, related links, share buttons, sign-ups and bylines marked up as such are
+    left out by trafilatura from the page's structure; clean.py only sees what leaks."""
+    text = extract_html(structured_page(block), "page.html").text
+    assert LEAD in text and "Paragraph 4" in text
+    assert left_out not in text
+
+
+@pytest.mark.model
+def test_caption_repeating_the_lead_adds_no_second_statement(tmp_path: Path) -> None:
+    import claimtrack
+
+    path = tmp_path / "port.html"
+    block = f'<figure><img src="a.jpg"><figcaption>{CAPTION} Jane Roe/AFP</figcaption></figure>'
+    path.write_bytes(structured_page(block))
+    [analysis] = list(claimtrack.analyze_sources([str(path)]))
+    assert isinstance(analysis, claimtrack.Analysis)
+    about_port = [s for s in analysis.statements if any("river port" in c.text for c in s.attribution.content)]
+    assert len(about_port) == 1
+    for span in about_port[0].attribution.content:
+        assert analysis.article.text[span.start : span.end] == span.text
+
+
 # --- layout of blocks --------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import gzip
 import json
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from claimtrack import Analysis, analyze_sources
 from claimtrack.cli import main
 from claimtrack.fetch import FetchConfig
 from claimtrack.ingest import Metadata, read_sources
@@ -101,8 +103,14 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         with self.server.lock:
             self.server.hits[self.path] += 1
+            hits = self.server.hits[self.path]
         route = ROUTES.get(self.path)
-        if route is None:
+        if self.path == "/flaky" and hits == 1:  # unavailable once, then served
+            self.reply(503, b"busy", "text/plain")
+        elif self.path == "/slow":
+            time.sleep(2)
+            self.reply(200, STORY_1, "text/html")
+        elif route is None:
             self.reply(404, b"not here", "text/plain")
         else:
             body, content_type = route(self.server.base)
@@ -123,6 +131,7 @@ ROUTES: dict[str, Route] = {
     "/summary.xml": lambda base: (summary_feed(base), "application/rss+xml"),
     "/story/1": lambda base: (STORY_1, "text/html"),
     "/story/2": lambda base: (STORY_2, "text/html"),
+    "/flaky": lambda base: (STORY_2, "text/html"),
     "/latin1.txt": lambda base: (
         "The minister said the caf\u00e9 would close.".encode("latin-1"),
         "text/plain; charset=iso-8859-1",
@@ -300,3 +309,40 @@ def test_cli_fetch_flag(server: Server) -> None:
     assert result.stderr.splitlines() == [
         f"claimtrack: {url}#3: fetching {server.base}/gone: HTTP 404 Not Found"
     ]
+
+
+# --- the API --------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_api_fetch_reads_summary_entries_with_bounded_concurrency(server: Server) -> None:
+    results = list(analyze_sources([f"{server.base}/summary.xml"], fetch=True, retries=0, concurrency=2))
+    assert [type(r).__name__ for r in results] == ["Analysis", "Analysis", "Failure"]
+    first = results[0]
+    assert isinstance(first, Analysis) and first.article.url == f"{server.base}/story/1"
+    assert "harbour" in first.article.text
+    assert server.hits["/story/1"] == server.hits["/story/2"] == 1
+
+
+@pytest.mark.model
+def test_api_retries_a_503(server: Server) -> None:
+    url = f"{server.base}/flaky"
+    [failed] = list(analyze_sources([url], retries=0))
+    assert isinstance(failed, Failure) and "503" in str(failed)
+    [ok] = list(analyze_sources([url], retries=1))  # the server answers 200 from now on
+    assert isinstance(ok, Analysis) and ok.article.url == url
+
+
+@pytest.mark.model
+def test_api_timeout(server: Server) -> None:
+    url = f"{server.base}/slow"
+    [failed] = list(analyze_sources([url], timeout=0.3, retries=0))
+    assert isinstance(failed, Failure) and failed.source == url
+    assert "timed out" in str(failed)
+
+
+def test_api_rejects_out_of_range_fetch_options() -> None:
+    with pytest.raises(ValueError):
+        list(analyze_sources(["https://news.example/"], retries=-1))
+    with pytest.raises(ValueError):
+        list(analyze_sources(["https://news.example/"], concurrency=0))
