@@ -229,6 +229,48 @@ def test_missing_model_in_ingest_creates_no_ledger(tmp_path: Path) -> None:
     assert not db.exists()
 
 
+def _model_of_another_format(directory: Path) -> Path:
+    from claimtrack import tagger
+
+    tagger.default_model().save(directory)
+    meta = json.loads((directory / "meta.json").read_text())
+    meta["format"] = "claimtrack-attribution/0"
+    (directory / "meta.json").write_text(json.dumps(meta))
+    return directory
+
+
+@pytest.mark.parametrize("command", ["extract", "ingest"])
+def test_unreadable_attribution_model_is_usage_error(tmp_path: Path, command: str) -> None:
+    db = tmp_path / "news.db"
+    extra = ["--db", str(db)] if command == "ingest" else ["--format", "jsonl"]
+    old = _model_of_another_format(tmp_path / "old-model")
+    result = run(command, "--attribution-model", str(old), str(SEED), *extra)
+    assert_usage_error(result, str(old), "retrain")
+    assert not db.exists()
+    assert result.stdout == ""
+
+
+def test_missing_attribution_model_directory_is_usage_error(tmp_path: Path) -> None:
+    result = run("extract", "--attribution-model", str(tmp_path / "nothing"), str(SEED))
+    assert result.exit_code == 2
+    assert "--attribution-model" in result.stderr
+
+
+@pytest.mark.model
+def test_attribution_model_directory_is_used(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from claimtrack import tagger
+
+    model = tagger.default_model()
+    replace(model, keep_threshold=float("inf")).save(tmp_path / "keeps-nothing")
+    shipped = run("extract", "--format", "jsonl", "-q", str(SEED))
+    none = run("extract", "--format", "jsonl", "-q", "--attribution-model", str(tmp_path / "keeps-nothing"), str(SEED))
+    assert shipped.exit_code == none.exit_code == 0
+    assert json.loads(shipped.stdout)["statements"]
+    assert json.loads(none.stdout)["statements"] == []
+
+
 @pytest.mark.parametrize("command", ["extract", "ingest"])
 @pytest.mark.parametrize("encoding", ["no-such-encoding", "base64"])
 def test_unknown_encoding_is_usage_error(tmp_path: Path, command: str, encoding: str) -> None:

@@ -22,7 +22,7 @@ def _tiny_model(seed: int = 0) -> TaggerModel:
         w = rng.normal(size=(tagger.N_BUCKETS, k)).astype(np.float32)
         return LinearModel(w, rng.normal(size=k).astype(np.float32))
 
-    return TaggerModel(lm(1), lm(3), lm(1), lm(1), -0.5, 0.25, 0.75, {"note": "test"})
+    return TaggerModel(lm(1), lm(3), lm(1), lm(1), lm(1), -0.5, 0.25, 0.75, {"note": "test"})
 
 
 def test_hash_features_is_crc32_in_range() -> None:
@@ -52,6 +52,7 @@ def test_model_round_trips_through_its_directory(tmp_path: Path) -> None:
     np.testing.assert_allclose(back.role.weights, model.role.weights, rtol=1e-3, atol=1e-3)
     np.testing.assert_array_equal(back.cue.bias, model.cue.bias)
     np.testing.assert_allclose(back.keep.weights, model.keep.weights, rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(back.span.weights, model.span.weights, rtol=1e-3, atol=1e-3)
 
 
 def test_missing_model_directory_is_a_model_error(tmp_path: Path) -> None:
@@ -123,3 +124,59 @@ def test_keep_features_describe_the_roles_shape(nlp) -> None:  # type: ignore[no
     no_source = tagger.keep_features(ctx, [2], said, set(), content, True, [-0.9])
     assert {"hs=noS", "mx=-0.5", "cont=True"} <= set(no_source)
     assert not any(f.startswith("sp=") for f in no_source)
+
+
+# --- content spans ----------------------------------------------------------------------------
+
+
+def _said_options(nlp):  # type: ignore[no-untyped-def]
+    doc = nlp("The mayor said on Monday that the old bridge would reopen in May.")
+    ctx = tagger.DocContext(doc, [])
+    said = next(t for t in doc if t.text == "said")
+    members, source = {said.i}, {0, 1}
+    # token log-odds: the words after "that" are content, the rest are not
+    start = next(t.i for t in doc if t.text == "that")
+    logits = np.array([2.0 if start < t.i < len(doc) - 1 else -2.0 for t in doc])
+    prefix = np.zeros(len(doc) + 1)
+    np.cumsum(logits, out=prefix[1:])
+    return doc, tagger.content_options(ctx, said, members, source, prefix), members | source
+
+
+@pytest.mark.model
+def test_content_options_are_distinct_ranked_spans_without_cue_or_source(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc, options, banned = _said_options(nlp)
+    assert 1 <= len(options) <= tagger.SPAN_CANDIDATES
+    spans = [toks for toks, _ in options]
+    assert len(set(spans)) == len(spans)
+    assert all(not (toks & banned) for toks in spans)
+    best = " ".join(doc[i].text for i in sorted(spans[0]))
+    assert best == "the old bridge would reopen in May"
+    assert {"rank=0", "fw=the", "pw=that", "side=R"} <= set(options[0][1])
+    assert any(f.startswith("rank=") and f != "rank=0" for f in options[1][1])
+
+
+@pytest.mark.model
+def test_content_options_are_empty_when_no_span_scores_above_zero(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("The mayor said so.")
+    ctx = tagger.DocContext(doc, [])
+    prefix = -np.arange(len(doc) + 1, dtype=np.float64)  # every token -1
+    assert tagger.content_options(ctx, doc[2], {2}, set(), prefix) == []
+
+
+@pytest.mark.model
+def test_span_model_chooses_among_the_options(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("The mayor said the bridge would reopen.")
+    model = tagger.default_model()
+    ctx = tagger.DocContext(doc, [])
+    [(group, _, _, options)] = [x for x in tagger.role_options(ctx, model, [[2]])]
+    assert list(group) == [2] and len(options) > 1
+    # a span model that prefers the last option makes the last option the content
+    last = options[-1][1]
+    w = np.zeros((tagger.N_BUCKETS, 1), dtype=np.float32)
+    for i in set(tagger.hash_features(last)) - set(tagger.hash_features(options[0][1])):
+        w[i, 0] = 5.0
+    picky = replace(model, span=LinearModel(w, np.zeros(1, dtype=np.float32)), keep_threshold=-np.inf)
+    [found] = [c for c in tagger.candidates(ctx, picky) if c.tagged.head == 2]
+    assert set(found.tagged.content) == set(options[-1][0])
+    [shipped] = [c for c in tagger.candidates(ctx, model) if c.tagged.head == 2]
+    assert [doc[i].text for i in shipped.tagged.content] == ["the", "bridge", "would", "reopen"]

@@ -101,6 +101,19 @@ def test_keep_instances_label_candidates_by_their_cue(split: Path, nlp) -> None:
 
 
 @pytest.mark.model
+def test_span_instances_label_the_gold_content(split: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    golds = polnear.read_gold(split)
+    docs = [nlp(g.text) for g in golds]
+    inst = training.span_instances(docs[:1], golds[:1], tagger.default_model())
+    assert len(inst.rows) == len(inst.labels) > 1
+    # exactly one option is "the bridge will reopen in May"
+    assert inst.labels.count(1) == 1
+    nothing = training.span_instances(docs[:1], [polnear.GoldDoc(golds[0].name, golds[0].text, [])],
+                                      tagger.default_model())
+    assert nothing.rows == []
+
+
+@pytest.mark.model
 def test_cli_trains_and_writes_a_loadable_model(split: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["train", "attribution", "--train", str(split), "--dev", str(split),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from claimtrack import lexicons as lexicons_mod
 from claimtrack import nlp as nlp_stage
-from claimtrack import pipeline
+from claimtrack import pipeline, tagger
 from claimtrack.errors import InputError
 from claimtrack.ingest import (
     DEFAULT_MAX_BYTES,
@@ -37,18 +37,22 @@ def analyze(
     author: str | None = None,
     model: str = nlp_stage.DEFAULT_MODEL,
     lexicons: str | Path | None = None,
+    attribution_model: str | Path | None = None,
 ) -> Analysis:
     """Analyse one article's text; raises InputError (e.g. empty text) or ModelError.
 
     ``published`` (a date or ISO string) anchors relative dates ("on Friday");
-    without it they get precision ``unknown``. The model is loaded once per
-    process and name.
+    without it they get precision ``unknown``. The spaCy model is loaded once
+    per process and name; ``attribution_model`` is a directory written by
+    ``claimtrack train attribution`` (default: the shipped model), loaded once
+    per process and path.
     """
     meta = _metadata(published, title, publisher, url, author, source)
     article = make_article(text, source, meta)
     nlp = nlp_stage.cached_pipeline(model)
     lex = _lexicons(lexicons)
-    result = next(pipeline.run([article], nlp, lex))
+    tagger_model = tagger.cached_model(None if attribution_model is None else str(attribution_model))
+    result = next(pipeline.run([article], nlp, lex, attribution_model=tagger_model))
     if isinstance(result, Failure):
         raise InputError(result.source, result.message)
     return result
@@ -74,6 +78,7 @@ def analyze_sources(
     timeout: float | None = None,
     retries: int | None = None,
     concurrency: int | None = None,
+    attribution_model: str | Path | None = None,
 ) -> Iterator[Analysis | Failure]:
     """Analyse files, directories, JSON Lines, http(s) URLs or stdin (``-``), one result per article.
 
@@ -84,7 +89,9 @@ def analyze_sources(
     URLs are fetched (``timeout`` seconds to connect or for data, ``retries``,
     ``concurrency``: ``claimtrack.fetch.FetchConfig``'s defaults when None; bodies
     up to ``max_bytes``); ``fetch`` also fetches the linked article of every feed
-    entry that carries only a summary. ValueError for a value out of range.
+    entry that carries only a summary. ``attribution_model``: as in ``analyze``.
+    ValueError for a value out of range; ModelError, on the first result, for a
+    model that cannot be loaded.
     """
     meta = _metadata(published, title, publisher, url, author, "--published")
     config = _fetch_config(max_bytes, timeout, retries, concurrency)
@@ -101,7 +108,8 @@ def analyze_sources(
         fetch=fetch,
         fetch_config=config,
     )
-    yield from pipeline.run(articles, nlp, lex, batch_size=batch_size)
+    tagger_model = tagger.cached_model(None if attribution_model is None else str(attribution_model))
+    yield from pipeline.run(articles, nlp, lex, batch_size=batch_size, attribution_model=tagger_model)
 
 
 def _fetch_config(

@@ -31,10 +31,16 @@ from claimtrack.errors import ClaimtrackError, InputError, ModelError
 from claimtrack.ingest import DEFAULT_MAX_BYTES, INPUT_KINDS, Fields, parse_date
 from claimtrack.nlp import DEFAULT_MODEL, cached_pipeline
 from claimtrack.records import Analysis, Article, Failure
+from claimtrack.tagger import TaggerModel, cached_model
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_DB = "claimtrack.db"
+ATTRIBUTION_MODEL_OPTION = click.option(
+    "--attribution-model",
+    type=click.Path(exists=True, file_okay=False),
+    help="Attribution model directory from 'claimtrack train attribution' [default: the shipped one].",
+)
 
 #: The --*-field options: Fields attribute -> its default, for --help.
 FIELD_OPTIONS = {
@@ -178,6 +184,7 @@ def analysis_options(fn: F) -> F:
             type=click.Path(exists=True, file_okay=False),
             help="Directory with your own lexicon files.",
         ),
+        ATTRIBUTION_MODEL_OPTION,
         click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True),
         click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
     ]
@@ -223,6 +230,7 @@ def extract(
     """
     fmt = fmt or _default_format()
     _load_model(ctx, opts["model"])
+    _load_attribution_model(ctx, opts["attribution_model"])
     results = _run(ctx, inputs, quiet, opts)
     failed = 0
     rows: list[dict[str, Any]] = []
@@ -253,9 +261,9 @@ def ingest(
     Example:
       claimtrack ingest examples/newsweek-bakhmut.txt --db news.db
     """
-    _load_model(
-        ctx, opts["model"]
-    )  # a missing model is a usage error: fail before touching the ledger
+    # a missing model is a usage error: fail before touching the ledger
+    _load_model(ctx, opts["model"])
+    _load_attribution_model(ctx, opts["attribution_model"])
     ledger = _open_ledger(ctx, db)
     outcomes = {"added": 0, "replaced": 0, "unchanged": 0}
     failed = 0
@@ -335,6 +343,7 @@ def eval_group() -> None:
     help="Keep the predictions in this JSON Lines file [default: a temporary file].",
 )
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
+@ATTRIBUTION_MODEL_OPTION
 @click.option("--json", "as_json", is_flag=True, help="The scores as one JSON object.")
 @click.option(
     "--limit",
@@ -351,6 +360,7 @@ def eval_polnear(
     scorer: str | None,
     out: str | None,
     model: str,
+    attribution_model: str | None,
     as_json: bool,
     limit: int | None,
     batch_size: int,
@@ -371,11 +381,12 @@ def eval_polnear(
     """
     split, scorer_path = _polnear_inputs(ctx, gold, scorer, out, limit)
     nlp = _load_model(ctx, model)
+    tagger_model = _load_attribution_model(ctx, attribution_model)
     lex = _load_lexicons(ctx)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="claimtrack-polnear-") as tmp:
         pred = out or os.path.join(tmp, "predictions.jsonl")
-        predicted = polnear.predict(split, nlp, lex, batch_size)
+        predicted = polnear.predict(split, nlp, lex, batch_size, tagger_model)
         results = _polnear_progress(ctx, predicted, len(split), quiet)
         try:
             with open(pred, "w", encoding="utf-8") as handle:
@@ -590,6 +601,13 @@ def _load_model(ctx: click.Context, name: str) -> Language:
     except ModelError as err:
         _error(ctx, str(err))
         ctx.exit(2)
+
+
+def _load_attribution_model(ctx: click.Context, directory: str | None) -> TaggerModel:
+    try:
+        return cached_model(directory)
+    except ModelError as err:
+        _usage_error(ctx, str(err))
 
 
 def _load_lexicons(ctx: click.Context) -> lexicons_mod.Lexicons:

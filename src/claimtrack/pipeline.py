@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from claimtrack import __version__, attributions, channels, claims, clean, temporal
+from claimtrack import __version__, attributions, channels, claims, clean, tagger, temporal
 from claimtrack import nlp as nlp_stage
 from claimtrack.actors import resolve_actors
 from claimtrack.lexicons import Lexicons
@@ -46,9 +46,18 @@ def make_stamp(nlp: Language, lex: Lexicons) -> Stamp:
 
 
 def run(
-    items: Iterable[Article | Failure], nlp: Language, lex: Lexicons, batch_size: int = 32
+    items: Iterable[Article | Failure],
+    nlp: Language,
+    lex: Lexicons,
+    batch_size: int = 32,
+    attribution_model: tagger.TaggerModel | None = None,
 ) -> Iterator[Analysis | Failure]:
-    """Analyse articles in batches; failures (from ingest or from analysis) pass through in order."""
+    """Analyse articles in batches; failures (from ingest or from analysis) pass through in order.
+
+    ``attribution_model`` defaults to the shipped model; one that cannot be
+    read raises ModelError before any article is analysed.
+    """
+    model = attribution_model or tagger.default_model()
     stamp = make_stamp(nlp, lex)
     failures: dict[int, Failure] = {}
 
@@ -74,7 +83,7 @@ def run(
             yield failures.pop(ctx)
             continue
         try:
-            yield analyze_doc(doc, ctx.article, ctx.exclusions, lex, stamp)
+            yield analyze_doc(doc, ctx.article, ctx.exclusions, lex, stamp, model)
         except Exception as err:  # noqa: BLE001  one bad document costs one document
             yield Failure(ctx.article.source, "analyze", f"internal error in analysis: {err!r}")
 
@@ -94,10 +103,15 @@ def _too_long(article: Article, limit: int) -> Failure:
 
 
 def analyze_doc(
-    doc: Doc, article: Article, exclusions: tuple[Exclusion, ...], lex: Lexicons, stamp: Stamp
+    doc: Doc,
+    article: Article,
+    exclusions: tuple[Exclusion, ...],
+    lex: Lexicons,
+    stamp: Stamp,
+    model: tagger.TaggerModel | None = None,
 ) -> Analysis:
     """All doc-level stages on one parsed article; the Doc is dropped after this."""
-    attrs = attributions.extract_attributions(doc, article)
+    attrs = attributions.extract_attributions(doc, article, model)
     actors, actor_of = resolve_actors(doc, attrs, article, lex)
     statements = [_statement(doc, a, article, actor_of.get(a.id), lex) for a in attrs]
     statements = _inherit_context(doc, statements)

@@ -55,6 +55,7 @@ from claimtrack.errors import ClaimtrackError, InputError
 from claimtrack.ingest import Metadata, as_article, parse_date
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Analysis, Article, Failure, Span
+from claimtrack.tagger import TaggerModel
 
 STAGE = "polnear"
 METADATA_FILE = "metadata.tsv"
@@ -228,9 +229,10 @@ def predict(
     nlp: Language,
     lex: Lexicons,
     batch_size: int = 32,
+    attribution_model: TaggerModel | None = None,
 ) -> Iterator[tuple[str, Analysis | Failure]]:
     """Run the pipeline over a split read by ``read_split``; (name, result) in the same order."""
-    results = pipeline.run((item for _, item in split), nlp, lex, batch_size=batch_size)
+    results = pipeline.run((item for _, item in split), nlp, lex, batch_size, attribution_model)
     for (name, _), result in zip(split, results, strict=True):
         yield name, result
 

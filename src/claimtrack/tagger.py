@@ -1,6 +1,6 @@
 """The learned attribution tagger: which tokens are cues, and for each cue its source and content.
 
-Three small linear models over hashed features of the dependency parse,
+Five small linear models over hashed features of the dependency parse,
 trained on PolNeAR (``claimtrack train attribution``, see ``training.py``):
 
 1. **cue** — for every word token, is it part of a cue? ("said", "has also
@@ -15,7 +15,15 @@ trained on PolNeAR (``claimtrack train attribution``, see ``training.py``):
    lost") is natural.
 3. **continuation** — does the content go on into the next (or previous)
    sentence? One decision per neighbouring sentence: multi-sentence quotes.
-4. **keep** — is the whole candidate (cue, source, content) an attribution?
+4. **span** — which of the content spans the role scores make likely is
+   the content? The role scores rank the constituents of the cue's sentence
+   (a subtree, a subtree less one child's subtree, a head with its outer
+   children trimmed); this model re-ranks the best ``SPAN_CANDIDATES`` of
+   them with what a token cannot see: the span's first and last words and
+   the words just outside it, its head's place relative to the cue, its
+   length, whether it opens or closes a quotation. Trained, like ``keep``,
+   on spans of models that did not see the article.
+5. **keep** — is the whole candidate (cue, source, content) an attribution?
    It sees what the token models cannot: the cue's score next to the shape
    of what the roles found (no source, a content with no verb, a cue inside
    a quotation). Trained on candidates the first three models produce on
@@ -33,7 +41,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -53,8 +61,10 @@ ROLE_LABELS = ("O", "SOURCE", "CONTENT")
 #: How far the content may run into neighbouring sentences.
 MAX_NEXT_SENTENCES = 4
 DEFAULT_MODEL_DIR = "models/attribution"
-MODEL_FORMAT = "claimtrack-attribution/2"
-_MODELS = ("cue", "role", "cont", "keep")
+MODEL_FORMAT = "claimtrack-attribution/3"
+_MODELS = ("cue", "role", "cont", "span", "keep")
+#: How many of the best-scoring content spans the span model chooses from.
+SPAN_CANDIDATES = 12
 
 
 def hash_features(feats: Iterable[str]) -> list[int]:
@@ -85,11 +95,12 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class TaggerModel:
-    """The four models and the decision thresholds tuned on dev."""
+    """The five models and the decision thresholds tuned on dev."""
 
     cue: LinearModel
     role: LinearModel
     cont: LinearModel
+    span: LinearModel
     keep: LinearModel
     cue_threshold: float
     cont_threshold: float
@@ -128,7 +139,7 @@ class TaggerModel:
             name: LinearModel(npz[f"{name}_w"].astype(np.float32), npz[f"{name}_b"].astype(np.float32))
             for name in _MODELS
         }
-        return cls(models["cue"], models["role"], models["cont"], models["keep"],
+        return cls(models["cue"], models["role"], models["cont"], models["span"], models["keep"],
                    float(meta["cue_threshold"]), float(meta["cont_threshold"]),
                    float(meta["keep_threshold"]), meta)
 
@@ -137,6 +148,12 @@ class TaggerModel:
 def default_model() -> TaggerModel:
     """The attribution model shipped in the package, loaded once per process."""
     return TaggerModel.load()
+
+
+@lru_cache(maxsize=4)
+def cached_model(directory: str | None = None) -> TaggerModel:
+    """A trained model directory (None: the shipped model), loaded once per process and path."""
+    return default_model() if directory is None else TaggerModel.load(Path(directory))
 
 
 # ------------------------------------------------------------------ context
@@ -158,6 +175,9 @@ class DocContext:
         for k, s in enumerate(self.sents):
             self.sent_of[s.start : s.end] = k
         self.is_word = [_is_word(t) for t in doc]
+        self.heads = [t.head.i for t in doc]
+        # per sentence: the constituent-shaped spans of ``_spans``, as arrays (built when asked)
+        self.spans: dict[int, tuple[NDArray[np.int64], ...]] = {}
         text = self.text = doc_text(doc)
         self.para_break_before = ["\n" in text[max(0, s.start_char - 3) : s.start_char] for s in self.sents]
 
@@ -419,29 +439,36 @@ def candidates(ctx: DocContext, model: TaggerModel) -> list[Candidate]:
     """Every cue group with a non-empty content, its roles decoded."""
     groups, cue_scores = predict_cues(ctx, model)
     out: list[Candidate] = []
-    if not groups:
-        return out
-    insts = [role_instances(ctx, g) for g in groups]
-    rows = [hash_features(f) for _, _, feats in insts for f in feats]
-    logits = _role_logits(model.role.scores(rows))
-    pos = 0
     cue_sents = {int(ctx.sent_of[g[0]]) for g in groups}
-    for g, (c, toks, _) in zip(groups, insts):
-        lg = logits[pos : pos + len(toks)]
-        pos += len(toks)
-        sent = ctx.sents[int(ctx.sent_of[c.i])]
-        members = set(g)
-        src_score = _token_scores(sent, toks, lg[:, 0], members)
-        source = _best_subtree(sent, src_score, ctx) - members
-        con_score = _token_scores(sent, toks, lg[:, 1], members | source)
-        content = _best_subtree(sent, con_score, ctx) - members - source
-        if not content:
-            continue
+    for g, c, source, options in role_options(ctx, model, groups):
+        span_scores = model.span.scores([hash_features(f) for _, f in options])[:, 0]
+        content = set(options[int(np.argmax(span_scores))][0])
         more = continuation(ctx, c, content, model, cue_sents) - source
         feats = keep_features(ctx, g, c, source, content, bool(more), [cue_scores[i] for i in g])
         tagged = Tagged(tuple(g), c.i, tuple(sorted(source)), tuple(sorted(content | more)))
         out.append(Candidate(tagged, feats))
     return out
+
+
+def role_options(
+    ctx: DocContext, model: TaggerModel, groups: Sequence[Sequence[int]]
+) -> Iterator[tuple[Sequence[int], Token, set[int], list[tuple[frozenset[int], list[str]]]]]:
+    """Per cue group with any content span: the group, its head, its source and its content options."""
+    if not groups:
+        return
+    insts = [role_instances(ctx, g) for g in groups]
+    rows = [hash_features(f) for _, _, feats in insts for f in feats]
+    logits = _role_logits(model.role.scores(rows))
+    pos = 0
+    for g, (c, toks, _) in zip(groups, insts):
+        lg = logits[pos : pos + len(toks)]
+        pos += len(toks)
+        sent = ctx.sents[int(ctx.sent_of[c.i])]
+        members = set(g)
+        source = _best_subtree(sent, _token_scores(sent, toks, lg[:, 0], members), ctx) - members
+        options = content_options(ctx, c, members, source, _token_scores(sent, toks, lg[:, 1], members | source))
+        if options:
+            yield g, c, source, options
 
 
 def _bucket(x: float, edges: Sequence[float]) -> str:
@@ -520,24 +547,129 @@ def _token_scores(sent: SpacySpan, toks: Sequence[int], logit: NDArray[np.float6
     return out
 
 
+def _spans(sent: SpacySpan, trims: bool = True) -> Iterable[tuple[int, int, int, int, str]]:
+    """Every constituent-shaped span of a sentence, as (lo, hi, hole_lo, hole_hi, kind).
+
+    Offsets are relative to the sentence; the hole is (-1, -1) when there is
+    none. Kinds: "full" (a head's subtree), "minus" (less one child's
+    subtree) and, with ``trims``, "trim" (a head and only the children
+    nearest to it, outer ones on either side left out).
+    """
+    base = sent.start
+    for h in sent:
+        lo, hi = h.left_edge.i - base, h.right_edge.i - base + 1
+        yield lo, hi, -1, -1, "full"
+        for ch in h.children:
+            yield lo, hi, ch.left_edge.i - base, ch.right_edge.i - base + 1, "minus"
+        if trims:
+            k = h.i - base
+            los = [k] + [c.left_edge.i - base for c in h.lefts if c.left_edge.i >= sent.start]
+            his = [k + 1] + [c.right_edge.i - base + 1 for c in h.rights if c.right_edge.i < sent.end]
+            yield from ((a, b, -1, -1, "trim") for a in los for b in his)
+
+
+def _span_score(prefix: NDArray[np.float64], lo: int, hi: int, clo: int, chi: int) -> float:
+    hole = prefix[chi] - prefix[clo] if clo >= 0 else 0.0
+    return float(prefix[hi] - prefix[lo] - hole)
+
+
+def content_options(ctx: DocContext, c: Token, members: set[int], source: set[int],
+                    prefix: NDArray[np.float64]) -> list[tuple[frozenset[int], list[str]]]:
+    """The best-scoring content spans of the cue's sentence (at most ``SPAN_CANDIDATES``), with
+    the span model's features; best first, cue and source words left out, no span twice.
+
+    Empty when no span has a positive total log-odds of being content.
+    """
+    k = int(ctx.sent_of[c.i])
+    sent = ctx.sents[k]
+    if k not in ctx.spans:
+        rows = list(_spans(sent))
+        ctx.spans[k] = tuple(np.array([r[j] for r in rows], dtype=np.int64) for j in range(4)) + (
+            np.array([_KINDS.index(r[4]) for r in rows], dtype=np.int64),)
+    lo, hi, clo, chi, kinds = ctx.spans[k]
+    hole = np.where(clo >= 0, prefix[chi] - prefix[clo], 0.0)
+    scores = prefix[hi] - prefix[lo] - hole
+    order = np.argsort(-scores, kind="stable")
+    if not len(order) or scores[order[0]] <= 0.0:
+        return []
+    # each span's words (less cue and source) as a slice of ``words`` less an inner slice:
+    # a key that is equal exactly when the word sets are, so duplicates cost no set
+    base = sent.start
+    words = np.array([i for i in range(sent.start, sent.end)
+                      if ctx.is_word[i] and i not in members and i not in source], dtype=np.int64)
+    i0, i1 = np.searchsorted(words, base + lo), np.searchsorted(words, base + hi)
+    h0 = np.where(clo >= 0, np.searchsorted(words, base + clo), 0)
+    h1 = np.where(clo >= 0, np.searchsorted(words, base + chi), 0)
+    h0, h1 = np.clip(h0, i0, i1), np.clip(h1, i0, i1)
+    no_hole = h0 >= h1
+    i0 = np.where(~no_hole & (h0 == i0), h1, i0)
+    i1 = np.where(~no_hole & (h1 == i1), h0, i1)
+    inner = ~no_hole & (h0 > i0) & (h1 < i1)
+    keys = np.stack([i0, i1, np.where(inner, h0, 0), np.where(inner, h1, 0)], axis=1)
+    out: list[tuple[frozenset[int], float, str]] = []
+    seen: set[tuple[int, ...]] = set()
+    for j in order.tolist():
+        key = tuple(keys[j].tolist())
+        if key[0] >= key[1] or key in seen:
+            continue
+        seen.add(key)
+        a, b, x, y = key
+        toks = frozenset(words[a:x].tolist() + words[y:b].tolist()) if x < y else frozenset(words[a:b].tolist())
+        out.append((toks, float(scores[j]), _KINDS[kinds[j]]))
+        if len(out) == SPAN_CANDIDATES:
+            break
+    if not out or out[0][1] <= 0.0:
+        return []
+    anc, branch = cue_context(c)
+    clem = c.lemma_.lower()
+    best = out[0][1]
+    return [(toks, span_features(ctx, c, members, toks, best - score, rank, kind, anc, branch, clem))
+            for rank, (toks, score, kind) in enumerate(out)]
+
+
+_KINDS = ("full", "minus", "trim")
+
+
+def span_features(ctx: DocContext, c: Token, members: set[int], toks: frozenset[int], gap: float, rank: int,
+                  kind: str, anc: dict[int, int], branch: dict[int, str], clem: str) -> list[str]:
+    """Features of one content span for the span model: its edges, its head, its rank."""
+    doc = ctx.doc
+    lo, hi = min(toks), max(toks)
+    h = doc[next((i for i in sorted(toks) if ctx.heads[i] == i or ctx.heads[i] not in toks), lo)]
+    rel, lab = _relation(h, members, anc, branch)
+    r = rel + ":" + lab
+    sent = ctx.sents[int(ctx.sent_of[c.i])]
+    first, last = doc[lo], doc[hi]
+    prev = doc[lo - 1].lower_ if lo > 0 else "<s>"
+    prev_pos = doc[lo - 1].pos_ if lo > 0 else "<s>"
+    nxt = doc[hi + 1].lower_ if hi + 1 < len(doc) else "</s>"
+    holes = sum(1 for i in range(lo, hi + 1) if ctx.is_word[i] and i not in toks and i not in members)
+    side = "L" if hi < c.i else "R" if lo > c.i else "X"
+    return [
+        "b", "rank=" + _bucket(rank, (0, 1, 2, 4, 8, 16)), "gap=" + _bucket(gap, (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)),
+        "kind=" + kind, "kr=" + kind + "|" + _bucket(rank, (0, 1, 3)), "rel=" + r, "cr=" + clem + "|" + r,
+        "hd=" + h.dep_, "hp=" + h.pos_, "fw=" + first.lower_, "fp=" + first.pos_, "fd=" + first.dep_,
+        "fwd=" + first.lower_ + "|" + first.dep_, "cfw=" + clem + "|" + first.lower_,
+        "sf=" + side + "|" + first.pos_ + "|" + first.dep_, "lw=" + last.lower_, "lp=" + last.pos_,
+        "pw=" + prev, "pp=" + prev_pos, "nw=" + nxt, "side=" + side,
+        "ss=" + str(lo <= sent.start + 1), "se=" + str(hi >= sent.end - 2),
+        "holes=" + _bucket(holes, (0, 1, 3)), "len=" + _bucket(len(toks), (1, 2, 4, 8, 16, 32)),
+        "fq=" + str(ctx.quote_of[lo] >= 0), "lq=" + str(ctx.quote_of[hi] >= 0),
+    ]
+
+
 def _best_subtree(sent: SpacySpan, prefix: NDArray[np.float64], ctx: DocContext) -> set[int]:
-    """The subtree (or subtree less one child's subtree) with the highest total log-odds.
+    """The subtree, or subtree less one child's subtree, with the highest total log-odds.
 
     Spans are whole constituents, so a token-level slip does not punch holes
     in a span; the empty set wins when every candidate scores below zero.
     """
     base = sent.start
     best, best_score = None, 0.0
-    for h in sent:
-        lo, hi = h.left_edge.i - base, h.right_edge.i - base + 1
-        total = prefix[hi] - prefix[lo]
-        if total > best_score:
-            best, best_score = (lo, hi, -1, -1), total
-        for ch in h.children:
-            clo, chi = ch.left_edge.i - base, ch.right_edge.i - base + 1
-            sc = total - (prefix[chi] - prefix[clo])
-            if sc > best_score:
-                best, best_score = (lo, hi, clo, chi), sc
+    for lo, hi, clo, chi, _ in _spans(sent, trims=False):
+        score = _span_score(prefix, lo, hi, clo, chi)
+        if score > best_score:
+            best, best_score = (lo, hi, clo, chi), score
     if best is None:
         return set()
     lo, hi, clo, chi = best

@@ -12,7 +12,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -133,6 +133,25 @@ def keep_instances(docs: Sequence[Doc], golds: Sequence[GoldDoc], model: tagger.
     return out
 
 
+def span_instances(docs: Sequence[Doc], golds: Sequence[GoldDoc], model: tagger.TaggerModel) -> Instances:
+    """The model's content options for cues that overlap a gold cue, labelled 1 when the option
+    is exactly the gold content's words in the cue's sentence."""
+    out = Instances([], [])
+    for doc, gold in zip(docs, golds):
+        ctx = _context(doc)
+        marked = [(token_set(doc, a["cue"], ctx), token_set(doc, a["content"], ctx)) for a in gold.attributions]
+        groups, _ = tagger.predict_cues(ctx, model)
+        for g, c, source, options in tagger.role_options(ctx, model, groups):
+            content = next((con for cue, con in marked if not cue.isdisjoint(g)), None)
+            if content is None:
+                continue
+            k = ctx.sent_of[c.i]
+            here = frozenset(i for i in content if ctx.sent_of[i] == k and i not in source) - set(g)
+            for toks, feats in options:
+                out.add(feats, int(toks == here))
+    return out
+
+
 def _matrix(rows: Sequence[Sequence[int]]) -> csr_matrix:
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in rows], out=indptr[1:])
@@ -182,8 +201,8 @@ def fit(inst: Instances, c: float, seed: int, n_labels: int = 2) -> tagger.Linea
 # ------------------------------------------------------------------ training
 
 #: Regularisation (inverse strength) per model, chosen on PolNeAR dev.
-C_CUE, C_ROLE, C_CONT, C_KEEP = 0.3, 1.0, 1.0, 0.1
-#: The keep model learns from candidates of models that did not see the article: k folds.
+C_CUE, C_ROLE, C_CONT, C_SPAN, C_KEEP = 0.3, 1.0, 1.0, 1.0, 0.1
+#: The span and keep models learn from what models that did not see the article find: k folds.
 FOLDS = 5
 
 
@@ -212,14 +231,17 @@ def _fit_three(parts: Sequence[Parts], seed: int) -> list[tagger.LinearModel]:
             fit(concat(parts, 2), C_CONT, seed)]
 
 
-def _with(models: Sequence[tagger.LinearModel], keep: tagger.LinearModel, cue_th: float,
-          cont_th: float, keep_th: float) -> tagger.TaggerModel:
-    return tagger.TaggerModel(models[0], models[1], models[2], keep, cue_th, cont_th, keep_th, {})
+def _with(models: Sequence[tagger.LinearModel], span: tagger.LinearModel, keep: tagger.LinearModel,
+          cue_th: float, cont_th: float, keep_th: float) -> tagger.TaggerModel:
+    return tagger.TaggerModel(models[0], models[1], models[2], span, keep, cue_th, cont_th, keep_th, {})
 
 
 #: Before the keep model is fitted, every candidate is kept.
 _KEEP_ALL = tagger.LinearModel(np.zeros((tagger.N_BUCKETS, 1), dtype=np.float32),
                                np.ones(1, dtype=np.float32))
+#: Before the span model is fitted, the best-scoring span is the content (every score is 0).
+_FIRST_SPAN = tagger.LinearModel(np.zeros((tagger.N_BUCKETS, 1), dtype=np.float32),
+                                 np.zeros(1, dtype=np.float32))
 
 
 def train_attribution(
@@ -229,11 +251,13 @@ def train_attribution(
     seed: int = 0,
     log: Callable[[str], None] = lambda _: None,
 ) -> TrainReport:
-    """Fit the cue, role, continuation and keep models; tune the thresholds on ``dev``.
+    """Fit the cue, role, continuation, span and keep models; tune the thresholds on ``dev``.
 
-    The keep model is fitted on the candidates that ``FOLDS`` copies of the
+    The span and keep models are fitted on what ``FOLDS`` copies of the
     first three models (each fitted without one fold of the training
-    articles) find in the fold they did not see. Deterministic for a given
+    articles) find in the fold they did not see: the span model on their
+    content options, then the keep model on their candidates with the span
+    model choosing the content. Deterministic for a given
     spaCy pipeline and data: lbfgs on the same matrix gives the same weights
     (the seed goes to scikit-learn and is recorded).
     """
@@ -257,21 +281,31 @@ def train_attribution(
         cue_th, dev_f1["cue_token_f1"] = _best_threshold(models[0].scores(dcue.rows)[:, 0], np.asarray(dcue.labels))
         cont_th, dev_f1["continuation_f1"] = _best_threshold(
             models[2].scores(dcont.rows)[:, 0], np.asarray(dcont.labels))
-    keep_i = Instances([], [])
+    folds: list[tuple[list[int], tagger.TaggerModel]] = []
+    span_i = Instances([], [])
     for k in range(FOLDS):
         t1 = time.perf_counter()
         held = [i for i in range(len(docs)) if i % FOLDS == k]
         rest = [parts[i] for i in range(len(docs)) if i % FOLDS != k]
-        fold_model = _with(_fit_three(rest, seed), _KEEP_ALL, cue_th, cont_th, 0.0)
-        part = keep_instances([docs[i] for i in held], [train[i] for i in held], fold_model)
+        fold_model = _with(_fit_three(rest, seed), _FIRST_SPAN, _KEEP_ALL, cue_th, cont_th, 0.0)
+        folds.append((held, fold_model))
+        part = span_instances([docs[i] for i in held], [train[i] for i in held], fold_model)
+        span_i.rows.extend(part.rows)
+        span_i.labels.extend(part.labels)
+        log(f"fold {k + 1}/{FOLDS}: {len(part.rows)} content spans ({time.perf_counter() - t1:.1f}s)")
+    counts["span"] = len(span_i.rows)
+    span = fit(span_i, C_SPAN, seed) if len(set(span_i.labels)) > 1 else _FIRST_SPAN
+    keep_i = Instances([], [])
+    for held, fold_model in folds:
+        part = keep_instances([docs[i] for i in held], [train[i] for i in held], replace(fold_model, span=span))
         keep_i.rows.extend(part.rows)
         keep_i.labels.extend(part.labels)
-        log(f"fold {k + 1}/{FOLDS}: {len(part.rows)} candidates ({time.perf_counter() - t1:.1f}s)")
+    log(f"{len(keep_i.rows)} candidates for the keep model")
     counts["keep"] = len(keep_i.rows)
     # Too few articles to have both kinds of candidate: keep everything the first models find.
     keep = fit(keep_i, C_KEEP, seed) if len(set(keep_i.labels)) > 1 else _KEEP_ALL
     if dev:
-        dkeep = keep_instances(dev_docs, dev, _with(models, _KEEP_ALL, cue_th, cont_th, 0.0))
+        dkeep = keep_instances(dev_docs, dev, _with(models, span, _KEEP_ALL, cue_th, cont_th, 0.0))
         keep_th, dev_f1["keep_f1"] = _best_threshold(keep.scores(dkeep.rows)[:, 0], np.asarray(dkeep.labels))
         log(f"thresholds: cue {cue_th:+.2f}, continuation {cont_th:+.2f}, keep {keep_th:+.2f} ({dev_f1})")
     seconds = time.perf_counter() - t0
@@ -282,12 +316,12 @@ def train_attribution(
         "instances": counts,
         "seed": seed,
         "folds": FOLDS,
-        "C": {"cue": C_CUE, "role": C_ROLE, "continuation": C_CONT, "keep": C_KEEP},
+        "C": {"cue": C_CUE, "role": C_ROLE, "continuation": C_CONT, "span": C_SPAN, "keep": C_KEEP},
         "dev": dev_f1,
         "train_seconds": round(seconds, 1),
         "cpus": os.cpu_count(),
     }
-    model = tagger.TaggerModel(models[0], models[1], models[2], keep, cue_th, cont_th, keep_th, meta)
+    model = tagger.TaggerModel(models[0], models[1], models[2], span, keep, cue_th, cont_th, keep_th, meta)
     return TrainReport(model, counts, seconds)
 
 
