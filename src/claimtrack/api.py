@@ -51,7 +51,7 @@ def analyze(
     article = make_article(text, source, meta)
     nlp = nlp_stage.cached_pipeline(model)
     lex = _lexicons(lexicons)
-    tagger_model = tagger.cached_model(None if attribution_model is None else str(attribution_model))
+    tagger_model = tagger.cached_model(attribution_model)
     result = next(pipeline.run([article], nlp, lex, attribution_model=tagger_model))
     if isinstance(result, Failure):
         raise InputError(result.source, result.message)
@@ -108,7 +108,7 @@ def analyze_sources(
         fetch=fetch,
         fetch_config=config,
     )
-    tagger_model = tagger.cached_model(None if attribution_model is None else str(attribution_model))
+    tagger_model = tagger.cached_model(attribution_model)
     yield from pipeline.run(articles, nlp, lex, batch_size=batch_size, attribution_model=tagger_model)
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -151,7 +152,7 @@ def default_model() -> TaggerModel:
 
 
 @lru_cache(maxsize=4)
-def cached_model(directory: str | None = None) -> TaggerModel:
+def cached_model(directory: str | Path | None = None) -> TaggerModel:
     """A trained model directory (None: the shipped model), loaded once per process and path."""
     return default_model() if directory is None else TaggerModel.load(Path(directory))
 
@@ -495,11 +496,11 @@ def keep_features(ctx: DocContext, group: Sequence[int], c: Token, source: set[i
         "pw=" + prev, "nw=" + nxt, "lnw=" + lem + "|" + nxt, "cq=" + str(ctx.quote_of[c.i] >= 0),
     ]
     if source:
-        h = _top(doc, source)
+        h = _top(ctx, source)
         f += ["sp=" + h.pos_, "se=" + (h.ent_type_ or "-"), "sd=" + h.dep_,
               "sl=" + _bucket(len(source), (1, 2, 4, 8)), "sw=" + (h.lower_ if h.pos_ == "PRON" else h.pos_),
               "sdh=" + h.dep_ + "|" + ("c" if h.head.i == c.i else "o"), "side=" + ("L" if h.i < c.i else "R")]
-    h = _top(doc, content)
+    h = _top(ctx, content)
     quoted = sum(1 for i in content if ctx.quote_of[i] >= 0) / len(content)
     k = ctx.sent_of[c.i]
     verb = any(doc[i].pos_ in ("VERB", "AUX") for i in content if ctx.sent_of[i] == k)
@@ -515,9 +516,10 @@ def keep_features(ctx: DocContext, group: Sequence[int], c: Token, source: set[i
     return f
 
 
-def _top(doc: Doc, toks: set[int]) -> Token:
-    """The first token of a set whose head is outside it."""
-    return next(iter(_tops(doc, toks)), doc[min(toks)])
+def _top(ctx: DocContext, toks: AbstractSet[int]) -> Token:
+    """The first token of a set whose head is outside it (or who is a root), as ``_tops``."""
+    heads = ctx.heads
+    return ctx.doc[next((i for i in sorted(toks) if heads[i] == i or heads[i] not in toks), min(toks))]
 
 
 def _role_logits(scores: NDArray[np.float32]) -> NDArray[np.float64]:
@@ -635,7 +637,7 @@ def span_features(ctx: DocContext, c: Token, members: set[int], toks: frozenset[
     """Features of one content span for the span model: its edges, its head, its rank."""
     doc = ctx.doc
     lo, hi = min(toks), max(toks)
-    h = doc[next((i for i in sorted(toks) if ctx.heads[i] == i or ctx.heads[i] not in toks), lo)]
+    h = _top(ctx, toks)
     rel, lab = _relation(h, members, anc, branch)
     r = rel + ":" + lab
     sent = ctx.sents[int(ctx.sent_of[c.i])]
