@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import tempfile
+import typing
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
@@ -265,12 +266,13 @@ def test_migration_step_is_applied_to_an_older_ledger(
 ) -> None:
     with Ledger(db) as ledger:
         ledger.add(make_analysis())
-    step = Migration(3, "article notes", lambda: "ALTER TABLE articles ADD COLUMN note TEXT;")
+    new = migrations.latest_version() + 1
+    step = Migration(new, "article notes", lambda: "ALTER TABLE articles ADD COLUMN note TEXT;")
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, step))
     with Ledger(db) as ledger:
         assert ledger.counts()["statements"] == 2
     with raw(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == new
         columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
     assert "note" in columns
 
@@ -280,12 +282,13 @@ def test_failing_migration_step_is_rolled_back_whole(
 ) -> None:
     Ledger(db).close()
     sql = "ALTER TABLE articles ADD COLUMN note TEXT;\nCREATE TABLE articles (x);"
-    step = Migration(3, "broken", lambda: sql)
+    old = migrations.latest_version()
+    step = Migration(old + 1, "broken", lambda: sql)
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, step))
-    with pytest.raises(LedgerError, match="migration to schema version 3"):
+    with pytest.raises(LedgerError, match=f"migration to schema version {old + 1}"):
         Ledger(db)
     with raw(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == old
         columns = {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
     assert "note" not in columns
 
@@ -366,7 +369,7 @@ def test_version_1_ledger_is_migrated_with_its_data(
         assert ledger.add(second) == "unchanged"
         assert ledger.counts() == before
     with raw(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.latest_version()
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         hashes = dict(conn.execute("SELECT id, analysis_hash FROM articles").fetchall())
@@ -607,6 +610,15 @@ def test_author_is_stored_listed_and_part_of_the_analysis(ledger: Ledger) -> Non
 
 
 # --- reading ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reason", typing.get_args(typing.get_type_hints(Exclusion)["reason"]))
+def test_every_exclusion_reason_is_stored(ledger: Ledger, reason: str) -> None:
+    analysis = make_analysis()
+    exclusion = Exclusion(find(TEXT, "Photo: Reuters"), reason)  # type: ignore[arg-type]
+    analysis = replace(analysis, exclusions=(exclusion,))
+    assert ledger.add(analysis) == "added"
+    assert ledger.analysis(analysis.article.id) == analysis
 
 
 def test_offsets_round_trip(ledger: Ledger) -> None:

@@ -76,9 +76,35 @@ def article_versions_sql() -> str:
     return ARTICLE_VERSIONS_SQL
 
 
+# Version 3: exclusion reasons "byline" and "dateline". SQLite cannot change a
+# CHECK constraint in place, so the table is rebuilt with its rows; nothing
+# refers to it.
+EXCLUSION_REASONS_SQL = """
+CREATE TABLE exclusions_v3 (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    span_text  TEXT NOT NULL,
+    reason     TEXT NOT NULL CHECK (reason IN
+        ('promo', 'caption', 'credit', 'byline', 'dateline', 'duplicate', 'boilerplate')),
+    PRIMARY KEY (article_id, position)
+);
+INSERT INTO exclusions_v3 SELECT article_id, position, span_start, span_end, span_text, reason
+FROM exclusions;
+DROP TABLE exclusions;
+ALTER TABLE exclusions_v3 RENAME TO exclusions;
+"""
+
+
+def exclusion_reasons_sql() -> str:
+    return EXCLUSION_REASONS_SQL
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, sources, actors, statements", schema_sql),
     Migration(2, "authors, raw-input provenance, article versions", article_versions_sql),
+    Migration(3, "exclusion reasons byline and dateline", exclusion_reasons_sql),
 )
 
 

@@ -3,7 +3,8 @@
 -- Applied once, as migration 1 (see migrations.py); later versions are new steps
 -- appended there, so a ledger created today and one migrated from version 1 end up
 -- with the same tables. (Version 2 adds articles.author/raw_sha256/raw_path, the
--- same provenance per row of article_sources, and the article_versions table.)
+-- same provenance per row of article_sources, and the article_versions table;
+-- version 3 rebuilds exclusions to admit the reasons 'byline' and 'dateline'.)
 --
 -- Conventions: every *_start/*_end is a character offset into articles.text
 -- (start inclusive, end exclusive) and every *_text equals that slice. Dates are
