@@ -197,6 +197,8 @@ def test_create_and_reopen_keeps_data(db: Path) -> None:
         "exclusions": 2,
         "actors": 2,
         "statements": 2,
+        "ledger_actors": 2,
+        "actor_aliases": 4,  # each: its name and its one title
     }
 
 
@@ -213,6 +215,9 @@ def test_new_ledger_is_versioned_and_in_wal_mode(db: Path) -> None:
         "exclusions",
         "actors",
         "statements",
+        "ledger_actors",
+        "actor_keys",
+        "actor_aliases",
     }
 
 

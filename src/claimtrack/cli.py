@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import traceback
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from claimtrack import output, polnear
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
 from claimtrack.ingest import DEFAULT_MAX_BYTES, INPUT_KINDS, Fields, parse_date
 from claimtrack.nlp import DEFAULT_MODEL, cached_pipeline
-from claimtrack.records import Analysis, Article, Failure
+from claimtrack.records import ActorKind, Analysis, Article, Failure
 from claimtrack.tagger import TaggerModel, cached_model
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -298,23 +299,62 @@ def ingest(
     "--until", callback=_date_option, help="Statements made on or before this date (YYYY-MM-DD)."
 )
 @click.option("--place", help="Where the statement was made.")
+@click.option("--side", help="The side the actor speaks for (e.g. 'Russia').")
 @click.option("--article", "article_id", help="Only this article id.")
 @output_options
 @click.pass_context
 def statements(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> None:
     """List stored statements, ordered by date (the publication date when the text gives none).
 
+    --actor matches the actor's name, the source's words, or any alias of the
+    same actor in other articles ("defense minister" finds the statements of
+    the person described so anywhere in the ledger).
+
     \b
     Example:
       claimtrack statements --db news.db --actor reznikov --since 2023-06-01 --format csv
+      claimtrack statements --db news.db --side russia
     """
+    _require_ledger(db)
+    with _open_ledger(ctx, db) as ledger:
+        rows = ledger.statements(**filters)
+    output.write_rows(rows, fmt or _default_format(), sys.stdout, output.LEDGER_COLUMNS)
+
+
+@main.command()
+@db_option
+@click.option("--name", help="Any alias: a name, title or mention, case-insensitive substring.")
+@click.option("--side", help="The side the actor speaks for.")
+@click.option(
+    "--kind", type=click.Choice(typing.get_args(ActorKind)), help="Only actors of this kind."
+)
+@click.option("--id", "actor_id", help="Only this ledger actor id.")
+@output_options
+@click.pass_context
+def actors(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> None:
+    """List the actors across the ledger's articles, most statements first.
+
+    One actor per person or body: the same person named in two articles is
+    one actor with the names, titles and mentions of both as aliases. jsonl
+    adds each actor's links: the article, the name used there, and the
+    confidence and reason of the link.
+
+    \b
+    Example:
+      claimtrack actors --db news.db --side ukraine
+      claimtrack actors --db news.db --name reznikov --format jsonl
+    """
+    _require_ledger(db)
+    with _open_ledger(ctx, db) as ledger:
+        rows = ledger.actors(**filters)
+    output.write_actors(rows, fmt or _default_format(), sys.stdout)
+
+
+def _require_ledger(db: str) -> None:
     if not os.path.exists(db):
         raise click.UsageError(
             f"{db}: no such ledger; create one with 'claimtrack ingest INPUT --db {db}'"
         )
-    with _open_ledger(ctx, db) as ledger:
-        rows = ledger.statements(**filters)
-    output.write_rows(rows, fmt or _default_format(), sys.stdout)
 
 
 MODEL_HELP = "Installed spaCy pipeline to use."

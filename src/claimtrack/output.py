@@ -26,6 +26,13 @@ COLUMNS = (
     "hedges",
 )
 TABLE_COLUMNS = ("actor", "side", "cue", "content", "channel", "date", "stance")
+#: columns of the ledger's statement rows: the flat columns and the actor across articles
+LEDGER_COLUMNS = (*COLUMNS, "ledger_actor_id", "ledger_actor")
+#: columns of ``claimtrack actors``
+ACTOR_COLUMNS = (
+    "ledger_actor_id", "name", "kind", "side", "articles", "statements", "mentions", "titles",
+    "aliases",
+)  # fmt: skip
 
 
 def analysis_json(analysis: Analysis) -> dict[str, Any]:
@@ -101,6 +108,29 @@ def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[str], column
         writer.writerows(rows)
     else:
         out.write(render_table(rows) + "\n")
+    return len(rows)
+
+
+def write_actors(rows: Sequence[Mapping[str, Any]], fmt: str, out: IO[str]) -> int:
+    """Ledger actors as jsonl (with their links), csv (lists joined by "; ") or a table."""
+    if fmt == "jsonl":
+        return write_rows(rows, fmt, out)
+    flat = [
+        {**row, "titles": "; ".join(row["titles"]), "aliases": "; ".join(row["aliases"])}
+        for row in rows
+    ]
+    if fmt == "csv":
+        return write_rows(flat, fmt, out, ACTOR_COLUMNS)
+    if not rows:
+        out.write("(no actors)\n")
+        return 0
+    body = [
+        [_short(r["name"], 30), r["kind"], _short(r["side"] or "", 20), r["articles"],
+         r["statements"], _short(r["aliases"], 60)]
+        for r in flat
+    ]
+    headers = ["name", "kind", "side", "articles", "statements", "aliases"]
+    out.write(tabulate(body, headers=headers, tablefmt="simple_grid") + "\n")
     return len(rows)
 
 

@@ -101,10 +101,53 @@ def exclusion_reasons_sql() -> str:
     return EXCLUSION_REASONS_SQL
 
 
+# Version 4: actors across articles. Each article actor is linked to one ledger
+# actor (``linking.py``), with a confidence and the reason; ``actor_keys`` holds
+# what linking matches on and ``actor_aliases`` every folded name, title and
+# mention a query by actor matches. Actors stored before this version are linked
+# when the ledger is next opened (``link_reason`` is NULL until then).
+LEDGER_ACTORS_SQL = """
+CREATE TABLE ledger_actors (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,                     -- the fullest name seen
+    kind       TEXT NOT NULL,
+    side       TEXT,                              -- the side most of its mentions give
+    titles     TEXT NOT NULL,                     -- JSON list of strings
+    aliases    TEXT NOT NULL,                     -- JSON list: names, titles, mentions
+    articles   INTEGER NOT NULL,
+    mentions   INTEGER NOT NULL,
+    first_seen TEXT NOT NULL
+);
+CREATE INDEX ledger_actors_side ON ledger_actors (side);
+CREATE TABLE actor_keys (
+    key             TEXT NOT NULL,
+    ledger_actor_id TEXT NOT NULL REFERENCES ledger_actors (id) ON DELETE CASCADE,
+    PRIMARY KEY (key, ledger_actor_id)
+);
+CREATE INDEX actor_keys_actor ON actor_keys (ledger_actor_id);
+CREATE TABLE actor_aliases (
+    alias           TEXT NOT NULL,                -- case- and accent-folded
+    ledger_actor_id TEXT NOT NULL REFERENCES ledger_actors (id) ON DELETE CASCADE,
+    PRIMARY KEY (alias, ledger_actor_id)
+);
+CREATE INDEX actor_aliases_actor ON actor_aliases (ledger_actor_id);
+ALTER TABLE actors ADD COLUMN ledger_actor_id TEXT REFERENCES ledger_actors (id) ON DELETE SET NULL;
+ALTER TABLE actors ADD COLUMN link_confidence REAL;
+ALTER TABLE actors ADD COLUMN link_reason TEXT;
+CREATE INDEX actors_ledger_actor ON actors (ledger_actor_id);
+CREATE INDEX actors_unlinked ON actors (article_id) WHERE link_reason IS NULL;
+"""
+
+
+def ledger_actors_sql() -> str:
+    return LEDGER_ACTORS_SQL
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, sources, actors, statements", schema_sql),
     Migration(2, "authors, raw-input provenance, article versions", article_versions_sql),
     Migration(3, "exclusion reasons byline and dateline", exclusion_reasons_sql),
+    Migration(4, "actors across articles", ledger_actors_sql),
 )
 
 

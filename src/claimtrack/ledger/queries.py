@@ -11,6 +11,7 @@ import sqlite3
 from datetime import date
 from typing import Any, cast
 
+from claimtrack.ledger import linking
 from claimtrack.records import (
     Actor,
     ActorKind,
@@ -33,7 +34,10 @@ from claimtrack.records import (
     TimeRef,
 )
 
-TABLES = ("articles", "article_sources", "article_versions", "exclusions", "actors", "statements")
+TABLES = (
+    "articles", "article_sources", "article_versions", "exclusions", "actors", "statements",
+    "ledger_actors", "actor_aliases",
+)  # fmt: skip
 
 # Separates the parts of a split quote in the flat "content" column.
 CONTENT_JOINER = " … "
@@ -48,24 +52,36 @@ def _fold(value: object) -> str | None:
     return None if value is None else str(value).casefold()
 
 
+def _alias_fold(value: str) -> str:
+    """Folded as aliases are stored: case and accents ("Zelenskyy", "zelenskyy")."""
+    return linking.fold(value)
+
+
 # A statement's date is its resolved time if it has one, else the article's
 # publication date; [stmt_date, stmt_date_end] is the interval filters compare.
 _DATED_STATEMENTS = """
 WITH dated AS (
     SELECT s.*, a.title AS article_title, a.publisher, a.author, a.url, a.published,
+        x.ledger_actor_id, la.name AS ledger_actor_name, la.side AS ledger_actor_side,
         COALESCE(s.time_start, a.published) AS stmt_date,
         CASE WHEN s.time_start IS NOT NULL THEN COALESCE(s.time_end, s.time_start)
              ELSE a.published END AS stmt_date_end,
         CASE WHEN s.time_start IS NOT NULL THEN s.time_precision
              WHEN a.published IS NOT NULL THEN 'published' END AS stmt_date_precision
     FROM statements AS s JOIN articles AS a ON a.id = s.article_id
+    LEFT JOIN actors AS x ON x.article_id = s.article_id AND x.actor_id = s.actor_id
+    LEFT JOIN ledger_actors AS la ON la.id = x.ledger_actor_id
 )
 SELECT * FROM dated
 """
 
 _FILTERS = {
     "actor": "(instr(claimtrack_fold(actor_name), :actor) > 0"
-    " OR instr(claimtrack_fold(source_text), :actor) > 0)",
+    " OR instr(claimtrack_fold(source_text), :actor) > 0"
+    " OR EXISTS (SELECT 1 FROM actor_aliases AS al WHERE al.ledger_actor_id = dated.ledger_actor_id"
+    " AND instr(al.alias, :actor_alias) > 0))",
+    "side": "(instr(claimtrack_fold(side), :side) > 0"
+    " OR instr(claimtrack_fold(ledger_actor_side), :side) > 0)",
     "since": "stmt_date_end >= :since",
     "until": "stmt_date <= :until",
     "place": "instr(claimtrack_fold(place_text), :place) > 0",
@@ -82,17 +98,22 @@ def statements(
     until: date | None = None,
     place: str | None = None,
     article_id: str | None = None,
+    side: str | None = None,
 ) -> list[dict[str, Any]]:
     """Statements matching every given filter, one flat dict each.
 
-    ``actor``/``place`` match case-insensitively as substrings ("ivanova" finds
-    "Maria Ivanova", by actor name or by the source words). ``since``/``until``
+    ``actor``/``place``/``side`` match case-insensitively as substrings
+    ("ivanova" finds "Maria Ivanova"). ``actor`` matches the actor's name, the
+    source words, or any alias of the ledger actor it is linked to (every name,
+    title and mention seen in any article: "defense minister" finds statements
+    where the same person is only named). ``since``/``until``
     keep statements whose date interval overlaps the range; with no resolved time
     the publication date stands in (``date_precision`` "published").
     Ordered by date, then article, then cue offset; undated statements last.
     """
     params: dict[str, object] = {
         "actor": _fold(actor),
+        "side": _fold(side),
         "since": None if since is None else since.isoformat(),
         "until": None if until is None else until.isoformat(),
         "place": _fold(place),
@@ -100,6 +121,7 @@ def statements(
     }
     given = [name for name, value in params.items() if value is not None]
     where = " WHERE " + " AND ".join(_FILTERS[n] for n in given) if given else ""
+    params["actor_alias"] = None if actor is None else _alias_fold(actor)
     rows = conn.execute(_DATED_STATEMENTS + where + _ORDER, params).fetchall()
     return [_flat_statement(row) for row in rows]
 
@@ -121,6 +143,8 @@ def _flat_statement(row: sqlite3.Row) -> dict[str, Any]:
         "actor_id": row["actor_id"],
         "actor": row["actor_name"],
         "side": row["side"],
+        "ledger_actor_id": row["ledger_actor_id"],
+        "ledger_actor": row["ledger_actor_name"],
         "cue": row["cue_text"],
         "cue_start": row["cue_start"],
         "cue_end": row["cue_end"],
@@ -414,3 +438,90 @@ def _proposition(row: sqlite3.Row) -> Proposition | None:
         object=_span(row, "proposition_object"),
         polarity=row["proposition_polarity"],
     )
+
+
+_LEDGER_ACTORS = """
+SELECT la.*, (SELECT count(*) FROM statements AS s JOIN actors AS x
+              ON x.article_id = s.article_id AND x.actor_id = s.actor_id
+              WHERE x.ledger_actor_id = la.id) AS statement_count
+FROM ledger_actors AS la
+"""
+
+_ACTOR_FILTERS = {
+    "name": "EXISTS (SELECT 1 FROM actor_aliases AS al WHERE al.ledger_actor_id = la.id"
+    " AND instr(al.alias, :name) > 0)",
+    "side": "instr(claimtrack_fold(la.side), :side) > 0",
+    "kind": "la.kind = :kind",
+    "actor_id": "la.id = :actor_id",
+}
+
+
+def ledger_actors(
+    conn: sqlite3.Connection,
+    name: str | None = None,
+    side: str | None = None,
+    kind: str | None = None,
+    actor_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Actors across articles, most statements first, each with its links.
+
+    ``name`` matches any alias as a folded substring; ``side`` the side as a
+    substring; ``kind`` exactly. Each dict has ``links``: one per article actor
+    linked to it, with the article, the name used there, the confidence and the
+    reason.
+    """
+    params: dict[str, object] = {
+        "name": None if name is None else linking.fold(name),
+        "side": _fold(side),
+        "kind": kind,
+        "actor_id": actor_id,
+    }
+    given = [n for n, value in params.items() if value is not None]
+    where = " WHERE " + " AND ".join(_ACTOR_FILTERS[n] for n in given) if given else ""
+    order = " ORDER BY statement_count DESC, la.articles DESC, la.name, la.id"
+    rows = conn.execute(_LEDGER_ACTORS + where + order, params).fetchall()
+    links = _links(conn, [r["id"] for r in rows])
+    return [
+        {
+            "ledger_actor_id": r["id"],
+            "name": r["name"],
+            "kind": r["kind"],
+            "side": r["side"],
+            "titles": json.loads(r["titles"]),
+            "aliases": json.loads(r["aliases"]),
+            "articles": r["articles"],
+            "mentions": r["mentions"],
+            "statements": r["statement_count"],
+            "first_seen": r["first_seen"],
+            "links": links.get(r["id"], []),
+        }
+        for r in rows
+    ]
+
+
+def _links(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    if not ids:
+        return out
+    rows = conn.execute(
+        "SELECT x.ledger_actor_id, x.article_id, x.actor_id, x.name, x.side,"
+        " x.link_confidence, x.link_reason, a.title, a.published"
+        " FROM actors AS x JOIN articles AS a ON a.id = x.article_id"
+        " WHERE x.ledger_actor_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY a.published IS NULL, a.published, x.article_id, x.position",
+        (json.dumps(ids),),
+    ).fetchall()
+    for r in rows:
+        out.setdefault(r["ledger_actor_id"], []).append(
+            {
+                "article_id": r["article_id"],
+                "article_title": r["title"],
+                "published": r["published"],
+                "actor_id": r["actor_id"],
+                "name": r["name"],
+                "side": r["side"],
+                "confidence": r["link_confidence"],
+                "reason": r["link_reason"],
+            }
+        )
+    return out

@@ -20,8 +20,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
+from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import LedgerError
-from claimtrack.ledger import queries
+from claimtrack.ledger import linking, queries
 from claimtrack.ledger.migrations import migrate, rollback
 from claimtrack.records import Actor, Analysis, Article, Span, Statement, to_dict
 
@@ -45,9 +46,40 @@ class Ledger:
     ...     ledger.statements(actor="ivanova")     # [{"actor": "Maria Ivanova", ...}]
     """
 
-    def __init__(self, path: str | Path = "claimtrack.db") -> None:
+    def __init__(
+        self, path: str | Path = "claimtrack.db", lexicons: lexicons_mod.Lexicons | None = None
+    ) -> None:
         self.path = Path(path)
+        self._lexicons = lexicons
         self._conn: sqlite3.Connection | None = open_connection(self.path)
+        try:
+            self._link_pending()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def lexicons(self) -> lexicons_mod.Lexicons:
+        """The lexicons actor linking reads (the packaged ones unless given)."""
+        if self._lexicons is None:
+            self._lexicons = lexicons_mod.load()
+        return self._lexicons
+
+    def _link_pending(self) -> None:
+        """Link the actors of articles stored before schema version 4, in one transaction."""
+        conn = self._db
+        if not linking.has_pending(conn):
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            linking.link_pending(conn, self.lexicons)
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            rollback(conn)
+            raise LedgerError(f"{self.path}: cannot link the stored actors: {exc}") from exc
+        except BaseException:
+            rollback(conn)
+            raise
 
     def __enter__(self) -> Self:
         return self
@@ -87,7 +119,7 @@ class Ledger:
         conn = self._db
         try:
             conn.execute("BEGIN IMMEDIATE")
-            outcome = store_analysis(conn, analysis)
+            outcome = store_analysis(conn, analysis, self.lexicons)
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             rollback(conn)
@@ -107,11 +139,23 @@ class Ledger:
         until: date | None = None,
         place: str | None = None,
         article_id: str | None = None,
+        side: str | None = None,
     ) -> list[dict[str, Any]]:
         """Statements as flat dicts, ordered by date, article, cue; see ``queries.statements``."""
         return queries.statements(
-            self._db, actor=actor, since=since, until=until, place=place, article_id=article_id
+            self._db, actor=actor, since=since, until=until, place=place,
+            article_id=article_id, side=side,
         )
+
+    def actors(
+        self,
+        name: str | None = None,
+        side: str | None = None,
+        kind: str | None = None,
+        actor_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Actors across articles with their aliases and links; see ``queries.ledger_actors``."""
+        return queries.ledger_actors(self._db, name=name, side=side, kind=kind, actor_id=actor_id)
 
     def articles(self) -> list[dict[str, Any]]:
         """One dict per stored article (no text), by publication date, with its versions."""
@@ -172,8 +216,14 @@ def _not_a_database(exc: sqlite3.DatabaseError) -> bool:
     return code == _SQLITE_NOTADB or "not a database" in str(exc)
 
 
-def store_analysis(conn: sqlite3.Connection, analysis: Analysis) -> AddOutcome:
-    """Write ``analysis`` inside the caller's transaction; returns what changed."""
+def store_analysis(
+    conn: sqlite3.Connection, analysis: Analysis, lex: lexicons_mod.Lexicons
+) -> AddOutcome:
+    """Write ``analysis`` inside the caller's transaction; returns what changed.
+
+    Its actors are linked to the ledger's actors (``linking``); a replaced
+    analysis's old links are undone and every ledger actor they touched rebuilt.
+    """
     article = analysis.article
     _check_statements_belong(analysis)
     fingerprint = analysis_hash(analysis)
@@ -183,17 +233,31 @@ def store_analysis(conn: sqlite3.Connection, analysis: Analysis) -> AddOutcome:
     if row is None:
         _insert_article(conn, _article_row(analysis, fingerprint, now))
         _insert_children(conn, analysis)
+        linking.link_article(conn, article.id, lex)
         outcome = "added"
     elif row[0] == fingerprint:
         outcome = "unchanged"
     else:
         _update_article(conn, _article_row(analysis, fingerprint, now))
+        old_links = _ledger_actors_of(conn, article.id)
         _delete_children(conn, article.id)
+        for lid in old_links:
+            linking.recompute(conn, lid, lex)
         _insert_children(conn, analysis)
+        linking.link_article(conn, article.id, lex)
         outcome = "replaced"
     _insert_source(conn, article, now)
     _insert_version(conn, article, now)
     return outcome
+
+
+def _ledger_actors_of(conn: sqlite3.Connection, article_id: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT DISTINCT ledger_actor_id FROM actors"
+        " WHERE article_id = ? AND ledger_actor_id IS NOT NULL ORDER BY 1",
+        (article_id,),
+    )
+    return [r[0] for r in rows.fetchall()]
 
 
 def _check_statements_belong(analysis: Analysis) -> None:
