@@ -73,7 +73,27 @@ def resolve_actors(
         if cluster.side is None:
             cluster.side = _own_side(cluster, lex)
     actors = [_to_actor(c, article) for c in clusters]
-    return actors, {aid: actors[k].actor_id for aid, k in links.items()}
+    return _merge_same_ids(actors, links)
+
+
+def _merge_same_ids(actors: list[Actor], links: dict[str, int]) -> tuple[list[Actor], dict[str, str]]:
+    """One actor per id: clusters that ended with the same kind and name are one actor."""
+    merged: dict[str, Actor] = {}
+    for actor in actors:
+        first = merged.get(actor.actor_id)
+        if first is None:
+            merged[actor.actor_id] = actor
+            continue
+        mentions = sorted({*first.mentions, *actor.mentions}, key=lambda s: (s.start, s.end))
+        merged[actor.actor_id] = Actor(
+            actor_id=first.actor_id,
+            name=first.name,
+            kind=first.kind,
+            titles=tuple(dict.fromkeys(first.titles + actor.titles)),
+            side=first.side or actor.side,
+            mentions=tuple(mentions),
+        )
+    return list(merged.values()), {aid: actors[k].actor_id for aid, k in links.items()}
 
 
 def _to_actor(c: _Cluster, article: Article) -> Actor:
@@ -106,15 +126,22 @@ def _assign(
             return k
         clusters.append(_Cluster(head.text, "unnamed", set(), [mention]))
         return len(clusters) - 1
+    head = _named_apposition(head, lex, persons)  # "its leader Volodymyr Zelensky" -> Zelensky
     core = _core(head)
     description = [c for c in head.children if c.dep_ == "appos"]
-    name_toks, title_toks = _split_name(core, head, lex)
+    if head.dep_ == "appos" and head.head.lemma_.lower() in lex.titles:
+        description.append(head.head)
+    name_toks, title_toks = _split_name(core, head, lex, persons)
     kind = _kind(head, name_toks, title_toks, src, persons, lex)
     words: set[str] = set()
     if kind == "person" and name_toks:
         name = _full_name(name_toks, persons)
         words = {w.lower() for w in name.split()}
         k = _find_person(words, clusters)
+    elif kind == "government":  # "Ukraine", "Kyiv": one government per country
+        name = _phrase(core)
+        k = next((i for i, c in enumerate(clusters) if c.kind == "government"
+                  and _government_key(c.name, lex) == _government_key(name, lex)), None)  # fmt: skip
     else:
         name = _phrase(core)
         k = _find_description(_content_words(core, lex), clusters, lex)
@@ -135,6 +162,14 @@ def _assign(
     if cluster.side is None:
         cluster.side = _side(list(src) + _person_context(name, persons), lex, text)
     return k
+
+
+def _government_key(name: str, lex: Lexicons) -> str:
+    """A seat of government is its own body ("the Kremlin"); a country and its capital are one."""
+    bare = name[4:] if name.lower().startswith("the ") else name
+    if bare.lower() in lex.seats:
+        return bare.lower()
+    return lex.country_of(bare) or bare.lower()
 
 
 def _relative_antecedent(src: SpacySpan) -> SpacySpan | None:
@@ -160,11 +195,37 @@ def _core(head: Token) -> list[Token]:
     return sorted(set(toks), key=lambda t: t.i)
 
 
-def _split_name(core: Sequence[Token], head: Token, lex: Lexicons) -> tuple[list[Token], list[Token]]:
+def _named_apposition(head: Token, lex: Lexicons, persons: Sequence[SpacySpan]) -> Token:
+    """A title noun's named apposition, else the head itself.
+
+    "its leader *Volodymyr Zelensky*", "the minister, *Anna Kovac*": the name,
+    not the title, is who speaks.
+    """
+    if head.pos_ != "NOUN" or head.lemma_.lower() not in lex.titles:
+        return head
+    for child in head.children:
+        if child.dep_ == "appos" and _looks_named(child, persons):
+            return child
+    return head
+
+
+def _looks_named(tok: Token, persons: Sequence[SpacySpan]) -> bool:
+    """A capitalised proper noun, or a capitalised word the tagger missed that names a
+    person elsewhere in the article ("Zelenskyy" tagged NOUN, "Volodymyr Zelenskyy" a PERSON)."""
+    if not tok.text[:1].isupper():
+        return False
+    if tok.pos_ == "PROPN":
+        return True
+    return tok.pos_ == "NOUN" and any(e.text.split()[-1] == tok.text for e in persons)
+
+
+def _split_name(
+    core: Sequence[Token], head: Token, lex: Lexicons, persons: Sequence[SpacySpan] = ()
+) -> tuple[list[Token], list[Token]]:
     """The proper-noun run ending at the head (the name) and what precedes it (titles, demonyms)."""
     name: list[Token] = []
     for tok in reversed([t for t in core if t.i <= head.i]):
-        if tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in lex.titles and not lex.country_of(tok.text):
+        if _looks_named(tok, persons) and tok.lower_ not in lex.titles and not lex.country_of(tok.text):
             name.insert(0, tok)
         else:
             break
@@ -179,7 +240,7 @@ def _kind(
     labels = {e.label_ for e in src.ents if e.root == head or head in e}
     if head.pos_ == "PROPN" and lex.country_of(head.text) and len(name) <= 1:
         return "government"
-    if "PERSON" in labels or name and any(e.text.split()[-1].lower() == head.lower_ for e in persons):
+    if "PERSON" in labels or name and _is_person_name(head, persons):
         return "person"
     appos_heads = {c.lemma_.lower() for c in head.children if c.dep_ == "appos"}
     if name and appos_heads & lex.titles:
@@ -198,7 +259,11 @@ def _kind(
 
 
 def _full_name(name_toks: Sequence[Token], persons: Sequence[SpacySpan]) -> str:
-    """The fullest PERSON entity in the article ending with the same surname."""
+    """The fullest PERSON entity in the article ending with the same surname.
+
+    A one-word name that no entity ends with may instead be the first word of
+    exactly one entity: a family name written first ("Wang" -> "Wang Wenbin").
+    """
     name = " ".join(t.text for t in name_toks)
     surname = name_toks[-1].lower_
     for ent in persons:
@@ -206,7 +271,20 @@ def _full_name(name_toks: Sequence[Token], persons: Sequence[SpacySpan]) -> str:
         if (ent.text.split()[-1].lower() == surname and len(ent.text) > len(name)
                 and all(w.lower() in words for w in name.split())):
             name = ent.text
+    if len(name_toks) == 1 and name == name_toks[0].text:
+        first = {e.text for e in persons if len(e.text.split()) > 1 and e.text.split()[0].lower() == surname}
+        if len(first) == 1:
+            name = first.pop()
     return name
+
+
+def _is_person_name(head: Token, persons: Sequence[SpacySpan]) -> bool:
+    """Whether a PERSON entity of the article ends with this word, or begins with it alone."""
+    lower = head.lower_
+    if any(e.text.split()[-1].lower() == lower for e in persons):
+        return True
+    firsts = {e.text for e in persons if len(e.text.split()) > 1 and e.text.split()[0].lower() == lower}
+    return len(firsts) == 1
 
 
 def _find_person(words: set[str], clusters: Sequence[_Cluster]) -> int | None:
@@ -257,10 +335,18 @@ def _person_entities(doc: Doc) -> list[SpacySpan]:
 
 
 def _person_context(name: str, persons: Sequence[SpacySpan]) -> list[Token]:
-    """Modifiers around other mentions of a person ("*Russian* oligarch ... Yevgeny X")."""
+    """Modifiers around other mentions of a person ("*Russian* oligarch ... Yevgeny X").
+
+    A mention counts when it ends with the same surname and its words are all
+    in the name ("Zelensky" and "Volodymyr Zelensky" for "Volodymyr Zelensky").
+    """
+    words = name.split()
+    if not words:
+        return []
     out: list[Token] = []
     for ent in persons:
-        if ent.text != name:
+        ent_words = ent.text.split()
+        if ent_words[-1] != words[-1] or not set(ent_words) <= set(words):
             continue
         root = ent.root
         out.extend(t for c in root.children if c.i < root.i for t in c.subtree)
@@ -270,22 +356,60 @@ def _person_context(name: str, persons: Sequence[SpacySpan]) -> list[Token]:
 
 
 def _side(tokens: Iterable[Token], lex: Lexicons, text: str) -> Side | None:
-    """The first country named by a possessive, demonym, compound or "of"-object."""
+    """The first side named by a possessive, demonym, compound, "of"-object or affiliation.
+
+    "*Russia's* defense ministry", "*Ukrainian* officials", "*Kremlin* spokesman",
+    "*White House* officials", "the *U.N.* agency", "the *Hamas*-run health ministry".
+    """
     for tok in tokens:
         if tok.dep_ in ("poss", "amod", "compound", "pobj", "nsubj", "ROOT", "appos", "nmod") or tok.pos_ in ("ADJ", "PROPN"):
             if tok.dep_ == "pobj" and tok.head.lower_ != "of":
                 continue
-            country = lex.country_of(tok.text)
-            if country:
-                return Side(country, Span.of(text, tok.idx, tok.idx + len(tok)))
+            found = _named_side(tok, lex, text)
+            if found:
+                return found
     return None
 
 
+def _named_side(tok: Token, lex: Lexicons, text: str) -> Side | None:
+    """The country or international body a word (or the entity it begins) names."""
+    country = lex.country_of(tok.text) or _affiliated(tok, lex)
+    if country:
+        return Side(country, Span.of(text, tok.idx, tok.idx + len(tok)))
+    organisation = lex.organisation_of(tok.text)
+    if organisation:
+        return Side(organisation, Span.of(text, tok.idx, tok.idx + len(tok)))
+    if tok.ent_iob_ == "B":  # a name of several words: "White House", "United Nations"
+        ent = next((e for e in tok.sent.ents if e.start == tok.i), None)
+        if ent is not None and len(ent) > 1:
+            phrase = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            named = lex.country_of(phrase) or lex.organisation_of(phrase)
+            if named:
+                return Side(named, Span.of(text, ent.start_char, ent.end_char))
+    return None
+
+
+def _affiliated(tok: Token, lex: Lexicons) -> str | None:
+    """"Hamas" in "Hamas-run", "Iran" in "Iran-backed": the party a hyphenated compound names."""
+    doc = tok.doc
+    if tok.i + 2 >= len(doc) or doc[tok.i + 1].text != "-" or not tok.text[:1].isupper():
+        return None
+    if doc[tok.i + 2].lower_ not in lex.affiliations:
+        return None
+    return lex.country_of(tok.text) or lex.organisation_of(tok.text) or tok.text
+
+
 def _own_side(c: _Cluster, lex: Lexicons) -> Side | None:
-    """A country or capital speaks for its country; an organisation with no country in sight for itself."""
-    country = lex.country_of(c.name)
-    if c.kind == "government" and country and c.mentions:
+    """A country, capital or seat of government speaks for its country; an international
+    body for itself by its canonical name; another organisation with no country in
+    sight for itself."""
+    bare = c.name[4:] if c.name.lower().startswith("the ") else c.name
+    country = lex.country_of(bare)
+    if c.kind in ("government", "organisation") and country and c.mentions:
         return Side(country, c.mentions[0])
+    organisation = lex.organisation_of(c.name)
+    if organisation and c.mentions:
+        return Side(organisation, c.mentions[0])
     if c.kind == "organisation" and c.mentions and any(w[:1].isupper() for w in c.name.split()):
         m = c.mentions[0]
         return Side(c.name, m)

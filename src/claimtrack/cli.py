@@ -25,9 +25,9 @@ import click
 from spacy.language import Language
 
 import claimtrack
+from claimtrack import actoreval, output, pipeline, polnear
 from claimtrack import bench as bench_mod
 from claimtrack import lexicons as lexicons_mod
-from claimtrack import output, polnear
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
 from claimtrack.ingest import DEFAULT_MAX_BYTES, INPUT_KINDS, Fields, parse_date
 from claimtrack.nlp import DEFAULT_MODEL, cached_pipeline
@@ -454,6 +454,61 @@ def eval_polnear(
     for line in lines:
         click.echo(f"claimtrack: scorer: {line}", err=True)
     ctx.exit(1 if failed or done.returncode != 0 else 0)
+
+
+@eval_group.command("actors")
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Actor evaluation set: a directory with gold/*.json and the texts they name.",
+)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
+@ATTRIBUTION_MODEL_OPTION
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
+@click.option("--errors", is_flag=True, help="Also list each missed source and each wrong actor or side.")
+@click.pass_context
+def eval_actors(
+    ctx: click.Context,
+    /,
+    gold: str,
+    model: str,
+    attribution_model: str | None,
+    as_json: bool,
+    errors: bool,
+) -> None:
+    """Score each statement's actor and side against a hand-checked set.
+
+    Every gold source is matched to the statement whose source overlaps it
+    most; over those found, the figures are the actor's name (exact, or any
+    name the set uses for that actor), B-cubed clusters within each article,
+    the side, the kind, and links across articles through a scratch ledger.
+    See evals/actors/README.md for the set and its format.
+
+    \b
+    Example:
+      claimtrack eval actors --gold evals/actors --errors
+    """
+    try:
+        gold_set = actoreval.read_gold(gold)
+    except ClaimtrackError as err:
+        _usage_error(ctx, str(err))
+    nlp = _load_model(ctx, model)
+    tagger_model = _load_attribution_model(ctx, attribution_model)
+    lex = _load_lexicons(ctx)
+    results = list(pipeline.run((g.article for g in gold_set), nlp, lex, 8, tagger_model))
+    report = actoreval.score(gold_set, results, lex)
+    for line in report.failed:
+        _error(ctx, line)
+    figures = report.figures()
+    if as_json:
+        click.echo(json.dumps(figures))
+    else:
+        click.echo(actoreval.render(figures))
+    if errors:
+        for line in report.errors():
+            click.echo(line, err=as_json)
+    ctx.exit(1 if report.failed else 0)
 
 
 def _polnear_inputs(

@@ -11,7 +11,8 @@ A new article actor is compared with the ledger actors sharing one of its keys:
 key           what matches                                                    base
 ============  ==============================================================  ====
 ``p:``        a person's full name ("oleksii reznikov")                      0.95
-``c:``        a government: a country or its capital ("Moscow" -> Russia)      0.95
+``c:``        a government: a country or its capital ("Moscow" -> Russia),     0.95
+              or a seat of government, which is its own ("the Kremlin")
 ``o:``        a body's words, countries aside, and its side                  0.90
 ``a:``        a body's acronym ("ISW", "Institute for the Study of War")     0.80
 ``g:``        a collective with a side ("Ukrainian officials")               0.80
@@ -162,8 +163,9 @@ def profile(
         for title in titles:  # a named person is also found by the descriptions given of them
             if side_key and country_free(title):
                 p.keys.add("d:" + " ".join(sorted(set(country_free(title)))) + "|" + side_key)
-    elif kind == "government":
-        country = lex.country_of(name) or side
+    elif kind == "government":  # a seat of government ("the Kremlin") is its own body
+        bare = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+        country = bare if bare.lower() in lex.seats else lex.country_of(bare) or side
         if country:
             p.keys.add("c:" + fold(country))
     elif kind == "organisation":
@@ -388,7 +390,11 @@ def recompute(conn: sqlite3.Connection, lid: str, lex: Lexicons) -> None:
 
 
 def _fullest(names: Sequence[str], kind: str, side: str | None, lex: Lexicons) -> str:
-    """The canonical name: a government by its country, a person by their longest proper name."""
+    """The canonical name: a government by its country (a seat by its own name), a person
+    by their longest proper name, anything else by its longest name."""
+    seats = [n for n in names if re.sub(r"^the\s+", "", n, flags=re.IGNORECASE).lower() in lex.seats]
+    if kind == "government" and seats:
+        return re.sub(r"^the\s+", "", seats[0], flags=re.IGNORECASE)
     if kind == "government" and side:
         return side
     if kind == "person":

@@ -33,6 +33,9 @@ FILES: dict[str, tuple[str, ...]] = {
     "collective_sources.tsv": ("lemma", "note"),
     "promo.tsv": ("phrase", "note"),
     "credits.tsv": ("phrase", "note"),
+    "seats.tsv": ("seat", "country"),
+    "organisations.tsv": ("name", "organisation"),
+    "affiliations.tsv": ("word", "note"),
 }
 
 
@@ -56,12 +59,25 @@ class Lexicons:
     collective_sources: frozenset[str]  # "official", "analyst", ...
     promo: tuple[str, ...]  # lower-cased phrases
     credits: tuple[str, ...]  # lower-cased phrases ("getty images", "photo:")
+    seats: dict[str, str]  # "kremlin" -> "Russia"
+    organisations: dict[str, str]  # "UN" -> "United Nations" (case kept: "WHO" is not "who")
+    affiliations: frozenset[str]  # "run", "backed", "led": "Hamas-run ministry"
     digest: str  # sha256 of every file's bytes: stamps analyses
 
     def country_of(self, word: str) -> str | None:
-        """The country a word names, through a name, demonym or capital; else None."""
+        """The country a word names: its name, demonym, capital or seat of government; else None."""
         key = word.lower()
-        return self.countries.get(key) or self.demonyms.get(key) or self.capitals.get(key)
+        return (
+            self.countries.get(key) or self.demonyms.get(key) or self.capitals.get(key)
+            or self.seats.get(key)
+        )  # fmt: skip
+
+    def organisation_of(self, name: str) -> str | None:
+        """The international organisation a name or short form names ("U.N." -> "United Nations")."""
+        name = name.strip()
+        if name.lower().startswith("the "):
+            name = name[4:]
+        return self.organisations.get(name) or self.organisations.get(name.title())
 
 
 def read_rows(name: str, data: str) -> Iterator[dict[str, str]]:
@@ -121,5 +137,8 @@ def load(path: str | Path | None = None) -> Lexicons:
         collective_sources=frozenset(words("collective_sources.tsv", "lemma")),
         promo=tuple(words("promo.tsv", "phrase")),
         credits=tuple(words("credits.tsv", "phrase")),
+        seats=mapping("seats.tsv", "seat", "country"),
+        organisations={r["name"]: r["organisation"] for r in rows["organisations.tsv"]},
+        affiliations=frozenset(words("affiliations.tsv", "word")),
         digest=digest.hexdigest()[:16],
     )
