@@ -104,11 +104,24 @@ def test_demonyms_and_capitals_name_canonical_countries() -> None:
     names = {r["name"] for r in _rows("countries.tsv")}
     assert canonical <= names, "each canonical name is also a row of countries.tsv"
     assert len(canonical) >= 195
-    for name in ("demonyms.tsv", "capitals.tsv"):
+    for name in ("demonyms.tsv", "capitals.tsv", "seats.tsv"):
         for r in _rows(name):
             assert r["country"] in canonical, (name, r)
     with_capital = {r["country"] for r in _rows("capitals.tsv")}
     assert canonical - with_capital == set(), "every country has a capital"
+
+
+def test_organisations_have_one_canonical_name_each() -> None:
+    rows = _rows("organisations.tsv")
+    canonical = {r["organisation"] for r in rows}
+    names = {r["name"] for r in rows}
+    # every canonical name is written out as a row, or is itself a short form ("NATO")
+    assert canonical <= names
+    lex = load()
+    assert lex.organisation_of("the United Nations") == lex.organisation_of("U.N.") == "United Nations"
+    assert lex.organisation_of("who") is None and lex.organisation_of("WHO") == "World Health Organization"
+    assert lex.country_of("Kremlin") == "Russia" and lex.country_of("white house") == "United States"
+    assert "run" in lex.affiliations and "said" not in lex.affiliations
 
 
 def test_load_packaged() -> None:

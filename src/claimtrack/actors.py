@@ -155,7 +155,10 @@ def _assign(
     if kind != "person" or not name_toks:
         cluster.descs.append(_content_words(core, lex))
     for tok in description:
-        cluster.titles.append(_phrase(list(tok.subtree)))
+        # the title a named apposition hangs from is the title without the name:
+        # "its leader Maria Petrova" -> "leader"
+        bare = [t for t in tok.subtree if t not in set(head.subtree) and t.dep_ != "poss"]
+        cluster.titles.append(_phrase(bare if tok == head.head else list(tok.subtree)))
         cluster.descs.append(_content_words(_core(tok), lex))
     if title_toks and kind == "person":
         cluster.titles.append(_phrase(title_toks))

@@ -143,7 +143,7 @@ def profile(
     """The keys and words of one actor ("Oleksii Reznikov", person, Ukraine, ...)."""
     p = Profile(kind, name, side, tuple(titles))
     side_key = fold(side) if side else ""
-    countries = {fold(c) for c in lex.countries.values()}
+    countries = _country_names(lex)
 
     def country_free(text: str) -> list[str]:
         words = [w for w in _words(text) if w not in _FUNCTION_WORDS]
@@ -179,6 +179,17 @@ def profile(
         if core:
             p.keys.add("g:" + " ".join(sorted(set(core))) + "|" + side_key)
     return p
+
+
+_COUNTRY_NAMES: dict[str, frozenset[str]] = {}
+
+
+def _country_names(lex: Lexicons) -> frozenset[str]:
+    """Folded canonical country names, once per set of lexicons."""
+    names = _COUNTRY_NAMES.get(lex.digest)
+    if names is None:
+        names = _COUNTRY_NAMES[lex.digest] = frozenset(fold(c) for c in lex.countries.values())
+    return names
 
 
 def _is_proper_name(name: str, lex: Lexicons) -> bool:
