@@ -126,7 +126,7 @@ def _assign(
             return k
         clusters.append(_Cluster(head.text, "unnamed", set(), [mention]))
         return len(clusters) - 1
-    head = _named_apposition(head, lex, persons)  # "its leader Volodymyr Zelensky" -> Zelensky
+    head = _named_apposition(head, lex, persons)  # "its leader Maria Petrova" -> Petrova
     core = _core(head)
     description = [c for c in head.children if c.dep_ == "appos"]
     if head.dep_ == "appos" and head.head.lemma_.lower() in lex.titles:
@@ -201,7 +201,7 @@ def _core(head: Token) -> list[Token]:
 def _named_apposition(head: Token, lex: Lexicons, persons: Sequence[SpacySpan]) -> Token:
     """A title noun's named apposition, else the head itself.
 
-    "its leader *Volodymyr Zelensky*", "the minister, *Anna Kovac*": the name,
+    "its leader *Maria Petrova*", "the minister, *Anna Kovac*": the name,
     not the title, is who speaks.
     """
     if head.pos_ != "NOUN" or head.lemma_.lower() not in lex.titles:
@@ -214,7 +214,7 @@ def _named_apposition(head: Token, lex: Lexicons, persons: Sequence[SpacySpan]) 
 
 def _looks_named(tok: Token, persons: Sequence[SpacySpan]) -> bool:
     """A capitalised proper noun, or a capitalised word the tagger missed that names a
-    person elsewhere in the article ("Zelenskyy" tagged NOUN, "Volodymyr Zelenskyy" a PERSON)."""
+    person elsewhere in the article ("Kovalenko" tagged NOUN, "Ivan Kovalenko" a PERSON)."""
     if not tok.text[:1].isupper():
         return False
     if tok.pos_ == "PROPN":
@@ -341,7 +341,7 @@ def _person_context(name: str, persons: Sequence[SpacySpan]) -> list[Token]:
     """Modifiers around other mentions of a person ("*Russian* oligarch ... Yevgeny X").
 
     A mention counts when it ends with the same surname and its words are all
-    in the name ("Zelensky" and "Volodymyr Zelensky" for "Volodymyr Zelensky").
+    in the name ("Petrova" and "Maria Petrova" for "Maria Petrova").
     """
     words = name.split()
     if not words:

@@ -342,7 +342,7 @@ def actors(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> N
     \b
     Example:
       claimtrack actors --db news.db --side ukraine
-      claimtrack actors --db news.db --name reznikov --format jsonl
+      claimtrack actors --db news.db --name ivanova --format jsonl
     """
     _require_ledger(db)
     with _open_ledger(ctx, db) as ledger:

@@ -10,11 +10,12 @@ A new article actor is compared with the ledger actors sharing one of its keys:
 ============  ==============================================================  ====
 key           what matches                                                    base
 ============  ==============================================================  ====
-``p:``        a person's full name ("oleksii reznikov")                      0.95
+``p:``        a person's full name ("maria ivanova")                         0.95
 ``c:``        a government: a country or its capital ("Moscow" -> Russia),     0.95
               or a seat of government, which is its own ("the Kremlin")
 ``o:``        a body's words, countries aside, and its side                  0.90
-``a:``        a body's acronym ("ISW", "Institute for the Study of War")     0.80
+``a:``        a body's acronym ("CSIS", "Center for Strategic and            0.80
+              International Studies")
 ``g:``        a collective with a side ("Ukrainian officials")               0.80
 ``d:``        a person known by description and side ("Ukraine's defense     0.75
               minister"), against names' descriptions and titles
@@ -108,7 +109,7 @@ _WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*\.?", re.UNICODE)
 
 
 def fold(text: str) -> str:
-    """Case- and accent-folded text: "Zelenskyy's" -> "zelenskyy's", "Kyïv" -> "kyiv"."""
+    """Case- and accent-folded text: "Petrova's" -> "petrova's", "Kyïv" -> "kyiv"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
@@ -140,7 +141,7 @@ class Profile:
 def profile(
     kind: str, name: str, side: str | None, titles: Sequence[str], lex: Lexicons
 ) -> Profile:
-    """The keys and words of one actor ("Oleksii Reznikov", person, Ukraine, ...)."""
+    """The keys and words of one actor ("Maria Ivanova", person, Ukraine, ...)."""
     p = Profile(kind, name, side, tuple(titles))
     side_key = fold(side) if side else ""
     countries = _country_names(lex)
@@ -193,7 +194,7 @@ def _country_names(lex: Lexicons) -> frozenset[str]:
 
 
 def _is_proper_name(name: str, lex: Lexicons) -> bool:
-    """Whether a person's name is a name ("Oleksii Reznikov"), not a description."""
+    """Whether a person's name is a name ("Maria Ivanova"), not a description."""
     tokens = name.replace("-", " ").split()
     if not tokens:
         return False
@@ -209,7 +210,7 @@ def _is_proper_name(name: str, lex: Lexicons) -> bool:
 
 
 def _acronyms(name: str, lex: Lexicons) -> list[str]:
-    """Acronyms a body is known by: "Institute for the Study of War (ISW)" -> ["isw"].
+    """Acronyms a body is known by: "Center for Strategic and International Studies (CSIS)" -> ["csis"].
 
     A bare acronym is its own ("NATO" -> ["nato"]); initials are read only from
     three or more capitalised words naming no country ("Russian Defense

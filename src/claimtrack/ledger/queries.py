@@ -53,7 +53,7 @@ def _fold(value: object) -> str | None:
 
 
 def _alias_fold(value: str) -> str:
-    """Folded as aliases are stored: case and accents ("Zelenskyy", "zelenskyy")."""
+    """Folded as aliases are stored: case and accents ("Škoda", "skoda")."""
     return linking.fold(value)
 
 
