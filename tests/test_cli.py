@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -605,3 +606,17 @@ def test_version() -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"claimtrack, version {claimtrack.__version__}"
+
+
+@pytest.mark.model
+def test_ingest_with_an_incomplete_lexicon_directory_is_a_usage_error(tmp_path: Path) -> None:
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(Path(claimtrack.__file__).parent / "lexicons", lexicons)
+    (lexicons / "seats.tsv").unlink()
+    db = tmp_path / "news.db"
+    result = CliRunner().invoke(
+        main, ["ingest", str(SEED), "--db", str(db), "--lexicons", str(lexicons)]
+    )
+    assert result.exit_code == 2
+    assert "lexicon file seats.tsv is missing" in result.output
+    assert not db.exists()  # refused before the ledger was created

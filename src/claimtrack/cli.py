@@ -265,7 +265,7 @@ def ingest(
     # a missing model is a usage error: fail before touching the ledger
     _load_model(ctx, opts["model"])
     _load_attribution_model(ctx, opts["attribution_model"])
-    ledger = _open_ledger(ctx, db)
+    ledger = _open_ledger(ctx, db, opts["lexicons"])
     outcomes = {"added": 0, "replaced": 0, "unchanged": 0}
     failed = 0
     with ledger:
@@ -718,9 +718,11 @@ def _usage_error(ctx: click.Context, message: str) -> NoReturn:
     ctx.exit(2)
 
 
-def _open_ledger(ctx: click.Context, db: str) -> claimtrack.Ledger:
+def _open_ledger(ctx: click.Context, db: str, lexicons: str | None = None) -> claimtrack.Ledger:
+    """The ledger at ``db``; ``lexicons`` (a directory) is what actor linking reads."""
     try:
-        return claimtrack.Ledger(db)
+        lex = lexicons_mod.load(lexicons) if lexicons is not None else None
+        return claimtrack.Ledger(db, lexicons=lex)
     except ClaimtrackError as err:
         _error(ctx, str(err), exc=True)
         ctx.exit(2)
