@@ -44,14 +44,11 @@ from typing import Any
 from claimtrack.errors import ClaimtrackError
 from claimtrack.ingest import Metadata, as_article
 from claimtrack.ledger import Ledger
-from claimtrack.ledger.linking import fold
+from claimtrack.ledger.linking import PRONOUNS, fold
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Actor, Analysis, Article, Failure, Statement
 
 KINDS = ("person", "organisation", "government", "group", "unnamed")
-_PRONOUNS = frozenset(
-    ["he", "she", "it", "they", "him", "her", "them", "we", "i", "who", "whom", "which", "that"]
-)
 
 
 class GoldError(ClaimtrackError):
@@ -288,7 +285,7 @@ def score(
     )
     for g in gold:
         for s in g.sources:
-            if fold(s.text) not in _PRONOUNS:
+            if fold(s.text) not in PRONOUNS:
                 report.aliases.setdefault(s.actor, set()).add(fold(s.text))
         for actor in g.actors.values():
             report.aliases.setdefault(actor.id, set()).add(fold(actor.name))

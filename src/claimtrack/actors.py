@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from claimtrack.lexicons import Lexicons
+from claimtrack.lexicons import Lexicons, without_article
 from claimtrack.nlp import doc_text
 from claimtrack.records import Actor, ActorKind, Article, Attribution, Side, Span, stable_id
 
@@ -169,10 +169,9 @@ def _assign(
 
 def _government_key(name: str, lex: Lexicons) -> str:
     """A seat of government is its own body ("the Kremlin"); a country and its capital are one."""
-    bare = name[4:] if name.lower().startswith("the ") else name
-    if bare.lower() in lex.seats:
-        return bare.lower()
-    return lex.country_of(bare) or bare.lower()
+    if lex.is_seat(name):
+        return without_article(name).lower()
+    return lex.country_of(name) or without_article(name).lower()
 
 
 def _relative_antecedent(src: SpacySpan) -> SpacySpan | None:
@@ -385,8 +384,7 @@ def _named_side(tok: Token, lex: Lexicons, text: str) -> Side | None:
     if tok.ent_iob_ == "B":  # a name of several words: "White House", "United Nations"
         ent = next((e for e in tok.sent.ents if e.start == tok.i), None)
         if ent is not None and len(ent) > 1:
-            phrase = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-            named = lex.country_of(phrase) or lex.organisation_of(phrase)
+            named = lex.country_of(ent.text) or lex.organisation_of(ent.text)
             if named:
                 return Side(named, Span.of(text, ent.start_char, ent.end_char))
     return None
@@ -406,8 +404,7 @@ def _own_side(c: _Cluster, lex: Lexicons) -> Side | None:
     """A country, capital or seat of government speaks for its country; an international
     body for itself by its canonical name; another organisation with no country in
     sight for itself."""
-    bare = c.name[4:] if c.name.lower().startswith("the ") else c.name
-    country = lex.country_of(bare)
+    country = lex.country_of(c.name)
     if c.kind in ("government", "organisation") and country and c.mentions:
         return Side(country, c.mentions[0])
     organisation = lex.organisation_of(c.name)

@@ -45,7 +45,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from claimtrack.lexicons import Lexicons
+from claimtrack.lexicons import Lexicons, without_article
 from claimtrack.records import stable_id
 
 LINK_THRESHOLD = 0.7
@@ -60,7 +60,8 @@ _REASON = {
     "d": "same description and side",
     "s": "same surname",
 }
-_PRONOUNS = frozenset(
+#: pronouns, relative and demonstrative: mentions that are no name to link or search by
+PRONOUNS = frozenset(
     [
         "he",
         "she",
@@ -165,8 +166,7 @@ def profile(
             if side_key and country_free(title):
                 p.keys.add("d:" + " ".join(sorted(set(country_free(title)))) + "|" + side_key)
     elif kind == "government":  # a seat of government ("the Kremlin") is its own body
-        bare = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-        country = bare if bare.lower() in lex.seats else lex.country_of(bare) or side
+        country = without_article(name) if lex.is_seat(name) else lex.country_of(name) or side
         if country:
             p.keys.add("c:" + fold(country))
     elif kind == "organisation":
@@ -404,9 +404,9 @@ def recompute(conn: sqlite3.Connection, lid: str, lex: Lexicons) -> None:
 def _fullest(names: Sequence[str], kind: str, side: str | None, lex: Lexicons) -> str:
     """The canonical name: a government by its country (a seat by its own name), a person
     by their longest proper name, anything else by its longest name."""
-    seats = [n for n in names if re.sub(r"^the\s+", "", n, flags=re.IGNORECASE).lower() in lex.seats]
+    seats = [without_article(n) for n in names if lex.is_seat(n)]
     if kind == "government" and seats:
-        return re.sub(r"^the\s+", "", seats[0], flags=re.IGNORECASE)
+        return seats[0]
     if kind == "government" and side:
         return side
     if kind == "person":
@@ -420,7 +420,7 @@ def _mention_texts(rows: Sequence[sqlite3.Row | tuple[object, ...]]) -> list[str
     out = []
     for r in rows:
         for _start, _end, text in json.loads(str(r[5])):
-            if fold(text) not in _PRONOUNS:
+            if fold(text) not in PRONOUNS:
                 out.append(text)
     return out
 

@@ -52,11 +52,6 @@ def _fold(value: object) -> str | None:
     return None if value is None else str(value).casefold()
 
 
-def _alias_fold(value: str) -> str:
-    """Folded as aliases are stored: case and accents ("Škoda", "skoda")."""
-    return linking.fold(value)
-
-
 # A statement's date is its resolved time if it has one, else the article's
 # publication date; [stmt_date, stmt_date_end] is the interval filters compare.
 _DATED_STATEMENTS = """
@@ -121,7 +116,7 @@ def statements(
     }
     given = [name for name, value in params.items() if value is not None]
     where = " WHERE " + " AND ".join(_FILTERS[n] for n in given) if given else ""
-    params["actor_alias"] = None if actor is None else _alias_fold(actor)
+    params["actor_alias"] = None if actor is None else linking.fold(actor)  # as aliases are stored
     rows = conn.execute(_DATED_STATEMENTS + where + _ORDER, params).fetchall()
     return [_flat_statement(row) for row in rows]
 

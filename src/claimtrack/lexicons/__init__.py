@@ -65,8 +65,11 @@ class Lexicons:
     digest: str  # sha256 of every file's bytes: stamps analyses
 
     def country_of(self, word: str) -> str | None:
-        """The country a word names: its name, demonym, capital or seat of government; else None."""
-        key = word.lower()
+        """The country a word names: its name, demonym, capital or seat of government; else None.
+
+        A leading "the" is ignored: "the Kremlin" -> "Russia".
+        """
+        key = without_article(word).lower()
         return (
             self.countries.get(key) or self.demonyms.get(key) or self.capitals.get(key)
             or self.seats.get(key)
@@ -74,10 +77,18 @@ class Lexicons:
 
     def organisation_of(self, name: str) -> str | None:
         """The international organisation a name or short form names ("U.N." -> "United Nations")."""
-        name = name.strip()
-        if name.lower().startswith("the "):
-            name = name[4:]
+        name = without_article(name)
         return self.organisations.get(name) or self.organisations.get(name.title())
+
+    def is_seat(self, name: str) -> bool:
+        """Whether a name is a seat of government ("the Kremlin"), a body of its own."""
+        return without_article(name).lower() in self.seats
+
+
+def without_article(name: str) -> str:
+    """A name without its leading "the": "the Kremlin" -> "Kremlin"."""
+    name = name.strip()
+    return name[4:].lstrip() if name[:4].lower() == "the " else name
 
 
 def read_rows(name: str, data: str) -> Iterator[dict[str, str]]:
