@@ -172,3 +172,40 @@ def test_load_user_directory_bad_header(tmp_path: Path) -> None:
     (tmp_path / "titles.tsv").write_text("# test\nword\tnote\nminister\ttest\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"titles\.tsv"):
         load(tmp_path)
+
+
+def test_iso_country_names_come_from_pycountry() -> None:
+    lex = load()
+    # names no row of countries.tsv holds: they come from pycountry through country_codes.tsv
+    tsv = {r["name"].lower() for r in _rows("countries.tsv")}
+    for name, country in [
+        ("Russian Federation", "Russia"),
+        ("Republic of Korea", "South Korea"),  # ISO "Korea, Republic of", turned round
+        ("Holy See", "Vatican City"),
+        ("Vatican City State", "Vatican City"),  # ISO "Holy See (Vatican City State)"
+        ("Socialist Republic of Viet Nam", "Vietnam"),
+        ("the Plurinational State of Bolivia", "Bolivia"),
+    ]:
+        assert name.lower().removeprefix("the ") not in tsv
+        assert lex.country_of(name) == country, name
+    # "Taiwan, Province of China" is an inversion that is not "..., X of": skipped
+    assert lex.country_of("Province of China Taiwan") is None
+    # countries.tsv wins: news's "Congo" is the larger country, ISO's is the Republic of the Congo
+    assert lex.country_of("Congo") == "Democratic Republic of the Congo"
+    assert lex.country_of("Republic of the Congo") == "Republic of the Congo"
+
+
+def test_country_codes_name_canonical_countries_once() -> None:
+    rows = _rows("country_codes.tsv")
+    canonical = {r["country"] for r in _rows("countries.tsv")}
+    assert {r["country"] for r in rows} <= canonical
+    assert len({r["country"] for r in rows}) == len(rows), "one code per country"
+    assert canonical - {r["country"] for r in rows} == {"Kosovo"}, "only Kosovo lacks an ISO code"
+
+
+def test_unknown_country_code_is_a_lexicon_error(tmp_path: Path) -> None:
+    for name in FILES:
+        (tmp_path / name).write_text(_text(name), encoding="utf-8")
+    (tmp_path / "country_codes.tsv").write_text("code\tcountry\nQQ\tNowhere\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="QQ is not an ISO 3166-1 alpha-2 code"):
+        load(tmp_path)

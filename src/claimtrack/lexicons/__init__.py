@@ -5,6 +5,11 @@ header row, then sorted entries one per line. ``load()`` reads the packaged
 copies through :mod:`importlib.resources`; ``load(path)`` reads a user's own
 directory with the same file names (``--lexicons DIR``), so the vocabulary can
 be extended without touching code.
+
+Country names come from two places: the ISO 3166-1 names that the maintained
+``pycountry`` package keeps ("Russian Federation", "Korea, Republic of"), joined
+to our canonical names by ``country_codes.tsv``, and ``countries.tsv`` for the
+short forms news uses ("U.S.", "Britain"), which wins where both name a word.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
+
+import pycountry
 
 from claimtrack.errors import ClaimtrackError
 
@@ -25,6 +33,7 @@ FILES: dict[str, tuple[str, ...]] = {
     "reporting_nouns.tsv": ("lemma", "note"),
     "demonyms.tsv": ("demonym", "country"),
     "countries.tsv": ("name", "country"),
+    "country_codes.tsv": ("code", "country"),
     "capitals.tsv": ("capital", "country"),
     "channels.tsv": ("phrase", "type", "note"),
     "platforms.tsv": ("name", "type"),
@@ -62,7 +71,7 @@ class Lexicons:
     seats: dict[str, str]  # "kremlin" -> "Russia"
     organisations: dict[str, str]  # "UN" -> "United Nations" (case kept: "WHO" is not "who")
     affiliations: frozenset[str]  # "run", "backed", "led": "Hamas-run ministry"
-    digest: str  # sha256 of every file's bytes: stamps analyses
+    digest: str  # sha256 of every file's bytes and the pycountry version: stamps analyses
 
     def country_of(self, word: str) -> str | None:
         """The country a word names: its name, demonym, capital or seat of government; else None.
@@ -107,6 +116,37 @@ def read_rows(name: str, data: str) -> Iterator[dict[str, str]]:
         yield dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
 
 
+def iso_country_names(codes: dict[str, str]) -> dict[str, str]:
+    """Lower-cased ISO 3166-1 names (pycountry) -> our canonical country, for the codes given.
+
+    Inverted forms are turned round ("Korea, Republic of" -> "republic of korea"),
+    a parenthesis is a second name ("Holy See (Vatican City State)"), and a
+    leading "the" is dropped; an inversion that is not "..., X of" is skipped.
+    """
+    out: dict[str, str] = {}
+    for code, country in codes.items():
+        record = pycountry.countries.get(alpha_2=code)
+        if record is None:
+            raise LexiconError(f"country_codes.tsv: {code} is not an ISO 3166-1 alpha-2 code")
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(record, attr, None)
+            for form in _name_forms(name) if name else ():
+                out.setdefault(without_article(form).lower(), country)
+    return out
+
+
+def _name_forms(name: str) -> list[str]:
+    forms = [p.strip(" )") for p in name.split("(")]
+    out = []
+    for form in forms:
+        head, _, tail = form.partition(", ")
+        if not tail:
+            out.append(form)
+        elif tail.lower().endswith((" of", " of the")):
+            out.append(f"{tail} {head}")
+    return out
+
+
 def _read_texts(path: Path | None) -> dict[str, str]:
     texts = {}
     for name in FILES:
@@ -128,6 +168,7 @@ def load(path: str | Path | None = None) -> Lexicons:
     digest = hashlib.sha256()
     for name in sorted(texts):
         digest.update(texts[name].encode("utf-8"))
+    digest.update(f"pycountry {version('pycountry')}".encode())
 
     def mapping(name: str, key: str, value: str) -> dict[str, str]:
         return {r[key].lower(): r[value] for r in rows[name]}
@@ -139,7 +180,8 @@ def load(path: str | Path | None = None) -> Lexicons:
         reporting_verbs=mapping("reporting_verbs.tsv", "lemma", "stance"),
         reporting_nouns=frozenset(words("reporting_nouns.tsv", "lemma")),
         demonyms=mapping("demonyms.tsv", "demonym", "country"),
-        countries=mapping("countries.tsv", "name", "country"),
+        countries=iso_country_names({r["code"].upper(): r["country"] for r in rows["country_codes.tsv"]})
+        | mapping("countries.tsv", "name", "country"),
         capitals=mapping("capitals.tsv", "capital", "country"),
         channels=mapping("channels.tsv", "phrase", "type"),
         platforms={r["name"].lower(): r["name"] for r in rows["platforms.tsv"]},
