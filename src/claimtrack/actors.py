@@ -12,9 +12,14 @@ First version, on the parse, NER and the lexicons (no coreference model):
   same head and a superset of the words ("the defense ministry" ->
   "Russia's defense ministry");
 * pronouns ("he", "she", "it", "they") go to the most recent compatible actor;
+* a short form defined in the text ("Center for Policy Studies (CPS)") is the
+  same actor as its long form;
 * the side comes from a possessive, demonym or "of"-phrase naming a country
-  (or its capital), from the actor being a country or capital itself, and
-  for an organisation with no country in sight, from its own name.
+  (or its capital), from an affiliation phrase ("fighters *loyal to* X", "a
+  militia *backed by* X"), from another mention of the same description that
+  names one ("the *Hamas-run* civil defence" ... "the civil defence said"), from
+  the actor being a country or capital itself, and for an organisation with no
+  country in sight, from its own name.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ class _Cluster:
     descs: list[set[str]] = field(default_factory=list)  # word sets of descriptions
     titles: list[str] = field(default_factory=list)
     side: Side | None = None
+    head: str = ""  # lemma of the first mention's head noun, for descriptions
 
 
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
@@ -61,6 +67,7 @@ def resolve_actors(
     """
     clusters: list[_Cluster] = []
     persons = _person_entities(doc)
+    short_forms = _short_forms(doc)
     links: dict[str, int] = {}
     for attr in sorted(attributions, key=lambda a: a.cue.start):
         if attr.source is None:
@@ -68,8 +75,10 @@ def resolve_actors(
         src = doc.char_span(attr.source.start, attr.source.end, alignment_mode="expand")
         if src is None or not len(src):
             continue
-        links[attr.id] = _assign(src, clusters, persons, lex, article)
+        links[attr.id] = _assign(src, clusters, persons, lex, article, short_forms)
     for cluster in clusters:
+        if cluster.side is None and cluster.kind in ("organisation", "group"):
+            cluster.side = _description_side(cluster, doc, lex)
         if cluster.side is None:
             cluster.side = _own_side(cluster, lex)
     actors = [_to_actor(c, article) for c in clusters]
@@ -108,7 +117,8 @@ def _to_actor(c: _Cluster, article: Article) -> Actor:
 
 
 def _assign(
-    src: SpacySpan, clusters: list[_Cluster], persons: Sequence[SpacySpan], lex: Lexicons, article: Article
+    src: SpacySpan, clusters: list[_Cluster], persons: Sequence[SpacySpan], lex: Lexicons, article: Article,
+    short_forms: dict[str, SpacySpan] | None = None,
 ) -> int:
     """Index of the cluster ``src`` belongs to, creating one when none fits."""
     text = article.text
@@ -116,7 +126,7 @@ def _assign(
     mention = Span.of(text, src.start_char, src.end_char)
     antecedent = _relative_antecedent(src)
     if antecedent is not None:  # "Jones, who said ...": the source is "who", the actor Jones
-        found = _assign(antecedent, clusters, persons, lex, article)
+        found = _assign(antecedent, clusters, persons, lex, article, short_forms)
         clusters[found].mentions.append(mention)
         return found
     if head.lower_ in _PERSON_PRONOUNS | _THING_PRONOUNS | _GROUP_PRONOUNS and len(src) == 1:
@@ -144,9 +154,13 @@ def _assign(
                   and _government_key(c.name, lex) == _government_key(name, lex)), None)  # fmt: skip
     else:
         name = _phrase(core)
+        long_form = (short_forms or {}).get(name)
+        if long_form is not None:  # "CPS" where the text wrote "Center for Policy Studies (CPS)"
+            core = [t for t in long_form if not t.is_punct]
+            name = _phrase(core)
         k = _find_description(_content_words(core, lex), clusters, lex)
     if k is None:
-        clusters.append(_Cluster(name, kind, words))
+        clusters.append(_Cluster(name, kind, words, head=head.lemma_.lower()))
         k = len(clusters) - 1
     cluster = clusters[k]
     if len(name) > len(cluster.name) and kind == cluster.kind:
@@ -163,8 +177,94 @@ def _assign(
     if title_toks and kind == "person":
         cluster.titles.append(_phrase(title_toks))
     if cluster.side is None:
-        cluster.side = _side(list(src) + _person_context(name, persons), lex, text)
+        own = [t for t in src if t not in _conjuncts(head)]  # "X and Y officials": not Y's side
+        cluster.side = _side(own + _person_context(name, persons), lex, text) or _phrase_side(
+            [head, *description], lex, text
+        )
     return k
+
+
+def _conjuncts(head: Token) -> set[Token]:
+    return {t for c in head.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+
+
+def _short_forms(doc: Doc) -> dict[str, SpacySpan]:
+    """Short forms the text defines: "the Center for Policy Studies (CPS)" -> {"CPS": that name}.
+
+    The short form, in capitals, must spell the initials of the capitalised
+    words before the parenthesis ("of", "and", "for", "the" may sit between
+    them; a word in capitals gives all its letters: "US Trade Office (USTO)").
+    """
+    out: dict[str, SpacySpan] = {}
+    for tok in doc:
+        if not (tok.text.isupper() and tok.is_alpha and 2 <= len(tok) <= 8 and tok.i >= 2):
+            continue
+        if doc[tok.i - 1].text != "(" or tok.i + 1 >= len(doc) or doc[tok.i + 1].text != ")":
+            continue
+        letters = tok.text
+        start = tok.i - 1
+        while letters and start > 0:
+            word = doc[start - 1]
+            if word.is_stop and word.is_lower and start - 1 > 0:
+                start -= 1
+                continue
+            initial = word.text if word.text.isupper() and word.is_alpha else word.text[:1]
+            if not word.text[:1].isupper() or not letters.endswith(initial):
+                break
+            letters = letters[: -len(initial)]
+            start -= 1
+        while start < tok.i - 1 and doc[start].is_stop and doc[start].is_lower:
+            start += 1
+        if not letters and start < tok.i - 1:
+            out.setdefault(tok.text, doc[start : tok.i - 1])
+    return out
+
+
+def _phrase_side(heads: Sequence[Token], lex: Lexicons, text: str) -> Side | None:
+    """The party an affiliation phrase names: "fighters *loyal to the Syrian government*",
+    "a militia *backed by Iran*", "a group *fighting for Russia*"."""
+    for head in heads:
+        for word in head.children:
+            if word.dep_ not in ("acl", "relcl", "amod", "prep"):
+                continue
+            for prep in (word, *word.children) if word.dep_ == "prep" else word.children:
+                if prep.dep_ not in ("prep", "agent") or f"{word.lemma_.lower()} {prep.lower_}" not in lex.affiliation_phrases:
+                    continue
+                obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if obj is not None and obj.lemma_.lower() in ("behalf", "side"):  # "on behalf of X"
+                    of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+                if obj is None:
+                    continue
+                found = _side(list(obj.subtree), lex, text)
+                if found is None and obj.pos_ == "PROPN":
+                    found = Side(_phrase(_core(obj)), Span.of(text, obj.left_edge.idx, obj.idx + len(obj)))
+                if found is not None:
+                    return found
+    return None
+
+
+def _description_side(c: _Cluster, doc: Doc, lex: Lexicons) -> Side | None:
+    """The one side that other mentions of the same description name in the article.
+
+    "the civil defence said" takes Hamas from an earlier "Gaza's Hamas-run civil
+    defence"; when those mentions name different sides, there is none.
+    """
+    if not c.head or not c.descs:
+        return None
+    words = c.descs[0]
+    text = doc_text(doc)
+    sides: list[Side] = []
+    for tok in doc:
+        if tok.lemma_.lower() != c.head or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        core = _core(tok)
+        if not words <= _content_words(core, lex):
+            continue
+        found = _side(core, lex, text)
+        if found is not None:
+            sides.append(found)
+    return sides[0] if sides and len({s.name for s in sides}) == 1 else None
 
 
 def _government_key(name: str, lex: Lexicons) -> str:
@@ -247,6 +347,8 @@ def _kind(
     appos_heads = {c.lemma_.lower() for c in head.children if c.dep_ == "appos"}
     if name and appos_heads & lex.titles:
         return "person"
+    if name and any(c.dep_ in ("appos", "npadvmod") and c.like_num for c in head.children):
+        return "person"  # an age in apposition: "Maria Petrova, 43, said"
     if any(c.dep_ == "prep" and c.lower_ in ("of", "for") and c.i > head.i for c in head.children):
         return "organisation"  # "General Staff of the Armed Forces", "Ministry of Defence"
     if "ORG" in labels or "NORP" in labels:
@@ -322,14 +424,22 @@ def _antecedent(pronoun: Token, clusters: Sequence[_Cluster]) -> int | None:
         else {"organisation", "government"} if lower in _THING_PRONOUNS
         else {"group", "organisation", "government"}
     )
+    other = {"he": "she", "him": "she", "she": "he", "her": "he"}.get(lower)
     best: tuple[int, int] | None = None
     for k, c in enumerate(clusters):
         if c.kind not in wanted:
             continue
+        if other is not None and _has_pronoun(c, pronoun.doc, other):
+            continue  # "she" does not go back to a person the text already called "he"
         last = max((m.start for m in c.mentions if m.start < pronoun.idx), default=-1)
         if last >= 0 and (best is None or last > best[0]):
             best = (last, k)
     return best[1] if best else None
+
+
+def _has_pronoun(c: _Cluster, doc: Doc, pronoun: str) -> bool:
+    text = doc_text(doc)
+    return any(text[m.start : m.end].lower() in (pronoun, "him" if pronoun == "he" else "her") for m in c.mentions)
 
 
 def _person_entities(doc: Doc) -> list[SpacySpan]:

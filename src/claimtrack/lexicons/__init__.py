@@ -45,6 +45,7 @@ FILES: dict[str, tuple[str, ...]] = {
     "seats.tsv": ("seat", "country"),
     "organisations.tsv": ("name", "organisation"),
     "affiliations.tsv": ("word", "note"),
+    "affiliation_phrases.tsv": ("phrase", "note"),
 }
 
 
@@ -71,6 +72,7 @@ class Lexicons:
     seats: dict[str, str]  # "kremlin" -> "Russia"
     organisations: dict[str, str]  # "UN" -> "United Nations" (case kept: "WHO" is not "who")
     affiliations: frozenset[str]  # "run", "backed", "led": "Hamas-run ministry"
+    affiliation_phrases: frozenset[str]  # "loyal to", "back by": "fighters loyal to X"
     digest: str  # sha256 of every file's bytes and the pycountry version: stamps analyses
 
     def country_of(self, word: str) -> str | None:
@@ -193,5 +195,6 @@ def load(path: str | Path | None = None) -> Lexicons:
         seats=mapping("seats.tsv", "seat", "country"),
         organisations={r["name"]: r["organisation"] for r in rows["organisations.tsv"]},
         affiliations=frozenset(words("affiliations.tsv", "word")),
+        affiliation_phrases=frozenset(words("affiliation_phrases.tsv", "phrase")),
         digest=digest.hexdigest()[:16],
     )
