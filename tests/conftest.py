@@ -85,3 +85,13 @@ def assert_json_spans_match(record: dict[str, Any]) -> int:
         assert text[span["start"] : span["end"]] == span["text"], span
         n += 1
     return n
+
+
+def statement_columns_before(version: int) -> tuple[str, ...]:
+    """The ``statements`` columns a ledger of an older schema ``version`` has, for tests that
+    write such a ledger with today's row builders (sqlite3 ignores the extra row keys)."""
+    from claimtrack.ledger import store
+
+    added = {5: ("place_name", "content_times")}
+    dropped = {c for v, cols in added.items() if v > version for c in cols}
+    return tuple(c for c in store.STATEMENT_COLUMNS if c not in dropped)

@@ -27,6 +27,7 @@ from claimtrack.records import (
     Channel,
     Exclusion,
     Hedge,
+    Place,
     Proposition,
     Side,
     Span,
@@ -36,6 +37,7 @@ from claimtrack.records import (
     TimeRef,
     stable_id,
 )
+from conftest import statement_columns_before
 
 TEXT = (
     "Kyiv Denies Bakhmut Has Fallen\n\n"
@@ -55,6 +57,11 @@ def find(text: str, phrase: str) -> Span:
     """The span of the first occurrence of ``phrase`` in ``text``."""
     start = text.index(phrase)
     return Span.of(text, start, start + len(phrase))
+
+
+def _place(text: str, phrase: str, name: str) -> Place:
+    span = find(text, phrase)
+    return Place(span.start, span.end, span.text, name=name)
 
 
 def make_analysis(
@@ -119,7 +126,7 @@ def _reznikov_said(article: Article, actor: Actor) -> Statement:
         actor_id=actor.actor_id,
         channel=Channel("remarks_to_reporters"),
         time=TimeRef(find(text, "on Friday"), "day", date(2023, 6, 2), date(2023, 6, 2)),
-        place=find(text, "Singapore"),
+        place=_place(text, "Singapore", "Singapore"),
         hedges=(),
         proposition=Proposition(
             key="bakhmut-control",
@@ -327,6 +334,7 @@ def write_version_1_ledger(
     """
     with monkeypatch.context() as patch:
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+        patch.setattr(store, "STATEMENT_COLUMNS", statement_columns_before(1))
         with closing(sqlite3.connect(path, isolation_level=None)) as conn:
             assert migrations.migrate(conn, str(path)) == 1
             conn.execute("BEGIN")
@@ -642,6 +650,27 @@ def test_offsets_round_trip(ledger: Ledger) -> None:
     for statement in rebuilt.statements:
         for span in statement.attribution.content:
             assert text[span.start : span.end] == span.text
+
+
+def test_place_name_and_content_times_round_trip(ledger: Ledger) -> None:
+    analysis = make_analysis()
+    text = analysis.article.text
+    friday = TimeRef(find(text, "on Friday"), "day", date(2023, 6, 2), date(2023, 6, 2))
+    weeks = TimeRef(find(text, "Bakhmut"), "duration", duration="PXW")  # any span: the ledger keeps what it is given
+    reznikov = replace(
+        analysis.statements[0], place=_place(text, "in Singapore", "Singapore"), content_times=(friday, weeks)
+    )
+    analysis = replace(analysis, statements=(reznikov, *analysis.statements[1:]))
+    ledger.add(analysis)
+    rebuilt = ledger.analysis(analysis.article.id)
+    assert rebuilt is not None
+    place = rebuilt.statements[0].place
+    assert place is not None and (place.text, place.name) == ("in Singapore", "Singapore")
+    assert text[place.start : place.end] == place.text
+    assert rebuilt.statements[0].content_times == (friday, weeks)
+    assert rebuilt.statements[1].content_times == ()
+    assert [r["place"] for r in ledger.statements()] == ["Singapore", None]  # the name, not "in Singapore"
+    assert len(ledger.statements(place="singapore")) == 1
 
 
 def test_statement_rows_are_flat(ledger: Ledger) -> None:

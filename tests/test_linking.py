@@ -30,6 +30,7 @@ from claimtrack.records import (
     Statement,
     stable_id,
 )
+from conftest import statement_columns_before
 
 LEX = lexicons.load()
 STAMP = Stamp("0.1.0", "en_core_web_sm", "3.8.0", "lex-aaaa")
@@ -291,6 +292,7 @@ def test_version_3_ledger_is_linked_when_opened(
     path = tmp_path / "old.db"
     with monkeypatch.context() as patch:  # as claimtrack wrote it before actors were linked
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
+        patch.setattr(store, "STATEMENT_COLUMNS", statement_columns_before(3))
         with closing(sqlite3.connect(path, isolation_level=None)) as conn:
             assert migrations.migrate(conn, str(path)) == 3
             conn.execute("BEGIN")

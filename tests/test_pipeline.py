@@ -91,8 +91,6 @@ def test_channels_and_dates(seed: Analysis) -> None:
     assert (milley.time.start, milley.time.end) == (date(2023, 3, 21), date(2023, 3, 31))
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: the tagger puts 'for weeks' into the content "
-                   "('have insisted for weeks that ...'), so the clause has no time phrase left")
 def test_duration_between_cue_and_content(seed: Analysis) -> None:
     insisted = next(s for s in seed.statements if "insisted" in s.attribution.cue.text.split())
     assert insisted.time is not None and insisted.time.precision == "duration"

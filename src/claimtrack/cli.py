@@ -25,7 +25,7 @@ import click
 from spacy.language import Language
 
 import claimtrack
-from claimtrack import actoreval, output, pipeline, polnear
+from claimtrack import actoreval, output, pipeline, polnear, stateval
 from claimtrack import bench as bench_mod
 from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
@@ -505,6 +505,58 @@ def eval_actors(
         click.echo(json.dumps(figures))
     else:
         click.echo(actoreval.render(figures))
+    if errors:
+        for line in report.errors():
+            click.echo(line, err=as_json)
+    ctx.exit(1 if report.failed else 0)
+
+
+@eval_group.command("statements")
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Statement evaluation set: a directory with gold/*.json and the texts they name.",
+)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
+@ATTRIBUTION_MODEL_OPTION
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
+@click.option("--errors", is_flag=True, help="Also list each missed statement and each wrong channel, time or place.")
+@click.pass_context
+def eval_statements(
+    ctx: click.Context,
+    /,
+    gold: str,
+    model: str,
+    attribution_model: str | None,
+    as_json: bool,
+    errors: bool,
+) -> None:
+    """Score each statement's channel, time and place against a hand-checked set.
+
+    Every gold statement is matched to the statement whose cue overlaps it
+    most; over those found, the figures are the channel type and platform,
+    whether a time and a place were found (precision and recall), and the
+    time's precision and value and the place's name where both have one.
+    See evals/statements/README.md for the set and its format.
+
+    \b
+    Example:
+      claimtrack eval statements --gold evals/statements --errors
+    """
+    try:
+        gold_set = stateval.read_gold(gold)
+    except ClaimtrackError as err:
+        _usage_error(ctx, str(err))
+    nlp = _load_model(ctx, model)
+    tagger_model = _load_attribution_model(ctx, attribution_model)
+    lex = _load_lexicons(ctx)
+    results = list(pipeline.run((g.article for g in gold_set), nlp, lex, 8, tagger_model))
+    report = stateval.score(gold_set, results, lex)
+    for line in report.failed:
+        _error(ctx, line)
+    figures = report.figures()
+    click.echo(json.dumps(figures) if as_json else stateval.render(figures))
     if errors:
         for line in report.errors():
             click.echo(line, err=as_json)

@@ -135,13 +135,24 @@ def _statement(
     return Statement(
         attribution=attr,
         actor_id=actor_id,
-        channel=channels.detect_channel(cue, clause, lex, article.text),
+        channel=channels.detect_channel(cue, clause, lex, article.text, _source_head(doc, attr)),
         time=time,
         place=channels.find_place(cue, clause, article.text),
         hedges=hedges,
         proposition=proposition,
         stance=claims.detect_stance(attr, proposition, hedges, cue.lemma_.lower(), lex),
+        content_times=tuple(
+            temporal.normalize_time(span, article.published)
+            for span in channels.content_time_phrases(attr, doc, article.text)
+        ),
     )
+
+
+def _source_head(doc: Doc, attr: Attribution) -> Token | None:
+    if attr.source is None:
+        return None
+    span = doc.char_span(attr.source.start, attr.source.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
 
 
 def _is_future(cue: Token) -> bool:
@@ -153,7 +164,8 @@ def _inherit_context(doc: Doc, statements: list[Statement]) -> list[Statement]:
 
     "X said on Friday, denying Y" -> "denying" takes "on Friday" (same clause
     family, not marked as carried over). "X told the BBC ... X added" within
-    two sentences -> "added" takes the BBC interview, marked ``carried_over``.
+    two sentences -> "added" takes the BBC interview, marked ``carried_over``,
+    with its time and place when it gives none (the same occasion).
     """
     cues = {st.id: channels.cue_token(doc, st.attribution) for st in statements}
     by_cue = {cues[st.id].i: st for st in statements}
@@ -174,7 +186,7 @@ def _inherit_context(doc: Doc, statements: list[Statement]) -> list[Statement]:
                 and k - prev[0] <= _CARRY_SENTENCES
                 and st.channel.type == "unknown"
             ):
-                st = _with_channel(st, prev[1].channel)
+                st = _carry(st, prev[1])
             last_by_actor[actor_id] = (k, st)
         out.append(st)
     return out
@@ -201,9 +213,15 @@ def _fill(st: Statement, gov: Statement) -> Statement:
     )
 
 
-def _with_channel(st: Statement, channel: Channel) -> Statement:
+def _carry(st: Statement, prev: Statement) -> Statement:
+    """The speaker's previous occasion: its channel, marked carried over, and with it the
+    time and place that occasion gave, where this statement gives none of its own."""
+    channel = prev.channel
     if channel.type == "unknown":
         return st
     return replace(
-        st, channel=Channel(channel.type, channel.platform, channel.evidence, carried_over=True)
+        st,
+        channel=Channel(channel.type, channel.platform, channel.evidence, carried_over=True),
+        time=st.time or prev.time,
+        place=st.place or prev.place,
     )

@@ -147,6 +147,16 @@ class TimeRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Place(Span):
+    """Where a statement was made: a span of the article and the place's name.
+
+    "on the sidelines of a summit *in Geneva*" -> text "in Geneva", name "Geneva".
+    """
+
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Hedge:
     span: Span
     by: Literal["source", "reporter"]
@@ -181,10 +191,12 @@ class Statement:
     actor_id: str | None
     channel: Channel
     time: TimeRef | None
-    place: Span | None
+    place: Place | None
     hedges: tuple[Hedge, ...]
     proposition: Proposition | None
     stance: Stance
+    #: dates the content talks about ("the attack *on March 4*"), kept apart from ``time``
+    content_times: tuple[TimeRef, ...] = ()
 
     @property
     def id(self) -> str:
@@ -247,6 +259,7 @@ __all__ = [
     "Exclusion",
     "Failure",
     "Hedge",
+    "Place",
     "Proposition",
     "Side",
     "Span",

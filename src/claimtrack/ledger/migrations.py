@@ -143,11 +143,26 @@ def ledger_actors_sql() -> str:
     return LEDGER_ACTORS_SQL
 
 
+# Version 5: a statement's place has a name besides its span ("in Geneva" ->
+# "Geneva"), and the dates its content talks about are kept apart from the date
+# it was made (JSON list of [start, end, text, precision, first, last, duration]).
+# Rows stored before keep a NULL name (read as the span's text) and no content dates.
+PLACE_NAMES_SQL = """
+ALTER TABLE statements ADD COLUMN place_name TEXT;
+ALTER TABLE statements ADD COLUMN content_times TEXT NOT NULL DEFAULT '[]';
+"""
+
+
+def place_names_sql() -> str:
+    return PLACE_NAMES_SQL
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, sources, actors, statements", schema_sql),
     Migration(2, "authors, raw-input provenance, article versions", article_versions_sql),
     Migration(3, "exclusion reasons byline and dateline", exclusion_reasons_sql),
     Migration(4, "actors across articles", ledger_actors_sql),
+    Migration(5, "place names and content dates", place_names_sql),
 )
 
 

@@ -23,6 +23,7 @@ from claimtrack.records import (
     ChannelType,
     Exclusion,
     Hedge,
+    Place,
     Precision,
     Proposition,
     Side,
@@ -79,7 +80,7 @@ _FILTERS = {
     " OR instr(claimtrack_fold(ledger_actor_side), :side) > 0)",
     "since": "stmt_date_end >= :since",
     "until": "stmt_date <= :until",
-    "place": "instr(claimtrack_fold(place_text), :place) > 0",
+    "place": "instr(claimtrack_fold(coalesce(place_name, place_text)), :place) > 0",
     "article_id": "article_id = :article_id",
 }
 
@@ -153,7 +154,7 @@ def _flat_statement(row: sqlite3.Row) -> dict[str, Any]:
         "date_end": row["stmt_date_end"],
         "date_precision": row["stmt_date_precision"],
         "time_text": row["time_text"],
-        "place": row["place_text"],
+        "place": row["place_name"] or row["place_text"],
         "hedges": "; ".join(h[2] for h in hedges) or None,
         "proposition_key": row["proposition_key"],
         "polarity": row["proposition_polarity"],
@@ -395,11 +396,22 @@ def _statement(row: sqlite3.Row) -> Statement:
         actor_id=row["actor_id"],
         channel=_channel(row),
         time=_time(row),
-        place=_span(row, "place"),
+        place=_place(row),
         hedges=tuple(Hedge(Span(s, e, t), by) for s, e, t, by in json.loads(row["hedges"])),
         proposition=_proposition(row),
         stance=Stance(cast(StanceLabel, row["stance_label"]), _load_spans(row["stance_evidence"])),
+        content_times=tuple(
+            TimeRef(Span(a, b, t), cast(Precision, p), _date(d0), _date(d1), dur)
+            for a, b, t, p, d0, d1, dur in json.loads(row["content_times"])
+        ),
     )
+
+
+def _place(row: sqlite3.Row) -> Place | None:
+    span = _span(row, "place")
+    if span is None:
+        return None
+    return Place(span.start, span.end, span.text, name=row["place_name"] or span.text)
 
 
 def _channel(row: sqlite3.Row) -> Channel:

@@ -24,7 +24,7 @@ from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import LedgerError
 from claimtrack.ledger import linking, queries
 from claimtrack.ledger.migrations import migrate, rollback
-from claimtrack.records import Actor, Analysis, Article, Span, Statement, to_dict
+from claimtrack.records import Actor, Analysis, Article, Span, Statement, TimeRef, to_dict
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self needs Python 3.11
@@ -276,13 +276,20 @@ def analysis_hash(analysis: Analysis) -> str:
     another publication date (which moves every resolved "on Friday"), does not.
     Provenance (source, raw_sha256, raw_path) belongs to the sighting, not the
     analysis; an unknown author is left out, so ledgers written before authors
-    existed keep their fingerprints.
+    existed keep their fingerprints; so are a statement's empty content dates and
+    a place name that is the place's own text (schema 5).
     """
     data = to_dict(analysis)
     for key in ("source", "raw_sha256", "raw_path"):
         del data["article"][key]
     if data["article"]["author"] is None:
         del data["article"]["author"]
+    for statement in data["statements"]:
+        if not statement["content_times"]:
+            del statement["content_times"]
+        place = statement["place"]
+        if place is not None and place["name"] == place["text"]:
+            del place["name"]
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
@@ -519,6 +526,8 @@ STATEMENT_COLUMNS = (
     "place_start",
     "place_end",
     "place_text",
+    "place_name",
+    "content_times",
     "hedges",
     "proposition_key",
     "proposition_predicate",
@@ -561,6 +570,8 @@ def _statement_row(statement: Statement, position: int, actor: Actor | None) -> 
         **_channel_columns(statement),
         **_time_columns(statement),
         **_span_columns("place", statement.place),
+        "place_name": None if statement.place is None else statement.place.name,
+        "content_times": _json([_time_list(t) for t in statement.content_times]),
         "hedges": _json([[h.span.start, h.span.end, h.span.text, h.by] for h in statement.hedges]),
         **_proposition_columns(statement),
         "stance_label": statement.stance.label,
@@ -589,6 +600,12 @@ def _time_columns(statement: Statement) -> dict[str, object]:
         "time_end": None if time is None else _iso(time.end),
         "time_duration": None if time is None else time.duration,
     }
+
+
+def _time_list(time: TimeRef) -> list[object]:
+    """[start, end, text, precision, first day, last day, duration]: one content time in JSON."""
+    span = time.span
+    return [span.start, span.end, span.text, time.precision, _iso(time.start), _iso(time.end), time.duration]
 
 
 def _proposition_columns(statement: Statement) -> dict[str, object]:

@@ -36,6 +36,7 @@ FILES: dict[str, tuple[str, ...]] = {
     "country_codes.tsv": ("code", "country"),
     "capitals.tsv": ("capital", "country"),
     "channels.tsv": ("phrase", "type", "note"),
+    "channel_verbs.tsv": ("lemma", "type", "note"),
     "platforms.tsv": ("name", "type"),
     "hedges.tsv": ("phrase", "note"),
     "titles.tsv": ("title", "note"),
@@ -63,6 +64,7 @@ class Lexicons:
     countries: dict[str, str]  # "u.s." -> "United States"
     capitals: dict[str, str]  # "kyiv" -> "Ukraine"
     channels: dict[str, str]  # lemma phrase -> channel type
+    channel_verbs: dict[str, str]  # "announce" -> "statement"
     platforms: dict[str, str]  # "telegram" -> "Telegram" (display name)
     hedges: frozenset[str]  # lower-cased phrases
     titles: frozenset[str]  # "minister", "defense minister", ...
@@ -186,6 +188,7 @@ def load(path: str | Path | None = None) -> Lexicons:
         | mapping("countries.tsv", "name", "country"),
         capitals=mapping("capitals.tsv", "capital", "country"),
         channels=mapping("channels.tsv", "phrase", "type"),
+        channel_verbs=mapping("channel_verbs.tsv", "lemma", "type"),
         platforms={r["name"].lower(): r["name"] for r in rows["platforms.tsv"]},
         hedges=frozenset(words("hedges.tsv", "phrase")),
         titles=frozenset(words("titles.tsv", "title")),
