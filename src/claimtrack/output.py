@@ -73,7 +73,7 @@ def statement_rows(analysis: Analysis) -> list[dict[str, Any]]:
             "date": date,
             "date_end": date_end,
             "date_precision": precision,
-            "place": st.place.text if st.place else None,
+            "place": st.place.name if st.place else None,
             "stance": st.stance.label,
             "hedges": ", ".join(h.span.text for h in st.hedges) or None,
         })
