@@ -175,3 +175,14 @@ def test_a_conjoined_subject_does_not_lend_its_side() -> None:
     found = actors_by_source("The Maroni administration and European Union officials said the talks had stalled.")
     actor = next(a for s, a in found.items() if s.startswith("The Maroni administration"))
     assert side(actor) != "European Union"
+
+
+def test_a_surname_that_is_a_demonym_is_a_person_not_a_government() -> None:
+    found = actors_by_source(
+        "UN rights chief Volker Turk spoke on Monday.\n\n"
+        '"We can only expect worse," Turk said.\n\n'
+        "Russia said the report was biased."
+    )
+    turk, russia = found["Turk"], found["Russia"]
+    assert turk.kind == "person" and turk.name.endswith("Turk")
+    assert russia.kind == "government"

@@ -340,8 +340,8 @@ def _kind(
     persons: Sequence[SpacySpan], lex: Lexicons,
 ) -> ActorKind:
     labels = {e.label_ for e in src.ents if e.root == head or head in e}
-    if head.pos_ == "PROPN" and lex.country_of(head.text) and len(name) <= 1:
-        return "government"
+    if head.pos_ == "PROPN" and _names_a_state(head.text, lex) and len(name) <= 1:
+        return "government"  # "Kyiv said", "Russia said"; but "Turk" (a demonym) is a surname here
     if "PERSON" in labels or name and _is_person_name(head, persons):
         return "person"
     appos_heads = {c.lemma_.lower() for c in head.children if c.dep_ == "appos"}
@@ -360,6 +360,12 @@ def _kind(
     if name and head.pos_ == "PROPN" and not labels:
         return "person"  # a capitalised name the tagger did not label: speakers are mostly people
     return "organisation" if head.pos_ in ("PROPN", "NOUN") else "unnamed"
+
+
+def _names_a_state(word: str, lex: Lexicons) -> bool:
+    """A country's name, capital or seat of government (not a demonym: "Turk", "Pole")."""
+    key = without_article(word).lower()
+    return key in lex.countries or key in lex.capitals or key in lex.seats
 
 
 def _full_name(name_toks: Sequence[Token], persons: Sequence[SpacySpan]) -> str:
