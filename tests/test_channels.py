@@ -122,3 +122,29 @@ def test_a_later_statement_carries_the_occasion_with_its_time() -> None:
     assert (added.channel.type, added.channel.platform, added.channel.carried_over) == ("interview", "BBC", True)
     assert added.time is not None and added.time.start == date(2024, 3, 8)
     assert added.time == told.time  # the occasion's own span, not a new one
+
+
+def test_an_occasion_named_without_a_statement_carries_to_the_speaker() -> None:
+    text = (
+        "Addressing the Security Council in Geneva on Friday, envoy Maria Petrova painted a grim picture.\n\n"
+        '"We can only expect worse," Petrova said.'
+    )
+    said = statement(text, "said")
+    assert (said.channel.type, said.channel.carried_over) == ("statement", True)
+    assert said.channel.evidence is not None and said.channel.evidence.text == "Addressing"
+    assert said.time is not None and said.time.start == date(2024, 3, 8)
+    assert said.place is not None and said.place.name == "Geneva"
+
+
+def test_an_occasion_of_someone_else_is_not_carried() -> None:
+    text = (
+        "Addressing the Security Council in Geneva on Friday, envoy Ivan Sokolov painted a grim picture.\n\n"
+        '"We can only expect worse," Maria Petrova said.'
+    )
+    said = statement(text, "said")
+    assert said.channel.type == "unknown" and said.place is None and said.time is None
+
+
+def test_addressing_a_topic_is_no_channel() -> None:
+    st = statement("Addressing the war in public for the first time, Petrova said the talks had failed.", "said")
+    assert st.channel.type == "unknown"

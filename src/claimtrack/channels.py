@@ -56,6 +56,10 @@ def _modifies_a_noun(ent: SpacySpan) -> bool:
     )
 
 
+def _names_its_object(verb: Token) -> bool:
+    return any(c.dep_ == "dobj" and c.pos_ == "PROPN" for c in verb.children)
+
+
 def _opening_participle(tok: Token, cue: Token) -> bool:
     """"*Speaking in Geneva on Friday*, X said": a participle clause before the cue, with no
     subject of its own, tells how, when and where the speaker spoke."""
@@ -117,9 +121,13 @@ def detect_channel(
             evidence.extend(outlet)
     if kind is None and platform is not None:
         kind = "social_media_post"
-    if kind is None and cue.pos_ == "VERB" and cue.lemma_.lower() in lex.channel_verbs:
-        kind = lex.channel_verbs[cue.lemma_.lower()]  # type: ignore[assignment]
-        evidence.append(cue)
+    # "*Addressing the Security Council*, X said": an opening participle counts when it
+    # names its audience (a proper-noun object), not "addressing the war in public"
+    verbs = [cue, *(c for c in cue.children if _opening_participle(c, cue) and _names_its_object(c))]
+    verb = next((v for v in verbs if v.pos_ == "VERB" and v.lemma_.lower() in lex.channel_verbs), None)
+    if kind is None and verb is not None:
+        kind = lex.channel_verbs[verb.lemma_.lower()]  # type: ignore[assignment]
+        evidence.append(verb)
     if kind is None and source is not None and source.pos_ == "NOUN":
         found = lex.channels.get(_compound_lemma(source)) or lex.channels.get(source.lemma_.lower())
         if found in ("report", "document", "statement"):  # "the report said", "the order says"
@@ -245,7 +253,7 @@ def find_place(cue: Token, clause: Sequence[Token], text: str) -> Place | None:
         if tok.dep_ != "pobj" or not _is_place_word(tok):
             continue
         prep = tok.head
-        if _under_an_argument(prep, cue):
+        if _under_an_argument(prep, cue, venues=True):
             continue  # "the ministry *in Gaza* said", "warned residents *in Gaza*"
         if prep.lower_ in ("in", "at") or prep.lower_ == "to" and prep.head.dep_ == "pobj":
             start = tok.left_edge
@@ -256,10 +264,16 @@ def find_place(cue: Token, clause: Sequence[Token], text: str) -> Place | None:
     return None
 
 
-def _under_an_argument(tok: Token, cue: Token) -> bool:
-    """Whether a word hangs from the cue's subject or object rather than from the cue itself."""
+def _under_an_argument(tok: Token, cue: Token, venues: bool = False) -> bool:
+    """Whether a word hangs from the cue's subject or object rather than from the cue itself.
+
+    With ``venues``, the object of an opening participle does not count: "Addressing
+    *the council in Geneva*, X said" names where X spoke.
+    """
     while tok.i != cue.i and tok.head.i != tok.i:
-        if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "relcl", "acl"):
+        if tok.dep_ in ("nsubj", "nsubjpass", "dative", "relcl", "acl"):
+            return True
+        if tok.dep_ == "dobj" and not (venues and _opening_participle(tok.head, cue)):
             return True
         tok = tok.head
     return False

@@ -10,7 +10,7 @@ one article never stops the batch. spaCy Docs never leave this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -21,13 +21,16 @@ from claimtrack import nlp as nlp_stage
 from claimtrack.actors import resolve_actors
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import (
+    Actor,
     Analysis,
     Article,
     Attribution,
     Channel,
     Exclusion,
     Failure,
+    Span,
     Stamp,
+    Stance,
     Statement,
 )
 
@@ -114,7 +117,7 @@ def analyze_doc(
     attrs = attributions.extract_attributions(doc, article, model)
     actors, actor_of = resolve_actors(doc, attrs, article, lex)
     statements = [_statement(doc, a, article, actor_of.get(a.id), lex) for a in attrs]
-    statements = _inherit_context(doc, statements)
+    statements = _inherit_context(doc, statements, actors, article, lex)
     statements.sort(key=lambda s: (s.attribution.cue.start, s.attribution.cue.end))
     return Analysis(article, exclusions, tuple(actors), tuple(statements), stamp)
 
@@ -159,14 +162,20 @@ def _is_future(cue: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in cue.children)
 
 
-def _inherit_context(doc: Doc, statements: list[Statement]) -> list[Statement]:
-    """Fill a missing channel, time or place from the governing cue or the speaker's last statement.
+def _inherit_context(
+    doc: Doc, statements: list[Statement], actors: Sequence[Actor], article: Article, lex: Lexicons
+) -> list[Statement]:
+    """Fill a missing channel, time or place from the governing cue or the speaker's last occasion.
 
     "X said on Friday, denying Y" -> "denying" takes "on Friday" (same clause
     family, not marked as carried over). "X told the BBC ... X added" within
     two sentences -> "added" takes the BBC interview, marked ``carried_over``,
-    with its time and place when it gives none (the same occasion).
+    with its time and place when it gives none (the same occasion). So does a
+    sentence that names the occasion with no statement of its own:
+    "Addressing the council in Geneva on Monday, X painted a grim picture ...
+    X said" (``_occasion``).
     """
+    names = {a.actor_id: a for a in actors}
     cues = {st.id: channels.cue_token(doc, st.attribution) for st in statements}
     by_cue = {cues[st.id].i: st for st in statements}
     sent_index = {s.start: k for k, s in enumerate(doc.sents)}
@@ -187,9 +196,53 @@ def _inherit_context(doc: Doc, statements: list[Statement]) -> list[Statement]:
                 and st.channel.type == "unknown"
             ):
                 st = _carry(st, prev[1])
+            if st.channel.type == "unknown" and actor_id in names:
+                since = prev[0] + 1 if prev is not None else 0
+                occasion = _occasion(doc, cue, names[actor_id], set(by_cue), max(since, k - _CARRY_SENTENCES), article, lex)
+                if occasion is not None:
+                    st = _carry(st, occasion)
             last_by_actor[actor_id] = (k, st)
         out.append(st)
     return out
+
+
+def _occasion(
+    doc: Doc, cue: Token, actor: Actor, cues: set[int], first_sentence: int, article: Article, lex: Lexicons
+) -> Statement | None:
+    """The latest occasion an earlier sentence names for this actor with no statement of its own.
+
+    A verb that is no cue, whose subject is the actor's name, and whose clause
+    names a channel: "*Addressing the council in Geneva on Monday*, Maria
+    Petrova painted a grim picture." Searched from ``first_sentence`` up to the
+    cue's own sentence (after the speaker's last statement, at most
+    ``_CARRY_SENTENCES`` back). Returned as a statement-shaped record of that
+    channel, time and place, for ``_carry``.
+    """
+    sents = list(doc.sents)
+    here = next(k for k, s in enumerate(sents) if s.start <= cue.i < s.end)
+    name_words = {w for w in actor.name.split() if w[:1].isupper()}
+    if actor.kind not in ("person", "organisation") or not name_words:
+        return None
+    for sent in reversed(sents[first_sentence : here + 1]):
+        for verb in sent:
+            if verb.pos_ != "VERB" or verb.i in cues or verb.i >= cue.i:
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                continue
+            named = [subject, *(c for c in subject.children if c.dep_ == "appos")]  # "the commissioner, X"
+            if not any(t.pos_ == "PROPN" and t.text in name_words for t in named):
+                continue
+            probe = Attribution("", article.id, "indirect", Span.of(article.text, verb.idx, verb.idx + len(verb)), None, ())
+            clause = channels.cue_clause(verb, probe)
+            channel = channels.detect_channel(verb, clause, lex, article.text)
+            if channel.type == "unknown":
+                continue
+            phrase = channels.find_time_phrase(verb, clause, article.text)
+            time = temporal.normalize_time(phrase, article.published) if phrase else None
+            place = channels.find_place(verb, clause, article.text)
+            return Statement(probe, actor.actor_id, channel, time, place, (), None, Stance("asserts"))
+    return None
 
 
 def _governing_statement(cue: Token, by_cue: dict[int, Statement]) -> Statement | None:
