@@ -88,10 +88,15 @@ class GoldArticle:
 def read_gold(directory: str | Path) -> list[GoldArticle]:
     """Every ``gold/*.json`` of a set, sorted by name; raises GoldError naming the bad file."""
     root = Path(directory)
+    return [_read_one(root, path) for path in gold_files(root, "an actor")]
+
+
+def gold_files(root: Path, what: str) -> list[Path]:
+    """The sorted ``gold/*.json`` files of an evaluation set; GoldError when there are none."""
     files = sorted((root / "gold").glob("*.json"))
     if not files:
-        raise GoldError(f"{root}: no gold/*.json files: not an actor evaluation set")
-    return [_read_one(root, path) for path in files]
+        raise GoldError(f"{root}: no gold/*.json files: not {what} evaluation set")
+    return files
 
 
 def _read_one(root: Path, path: Path) -> GoldArticle:

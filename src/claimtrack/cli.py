@@ -19,6 +19,7 @@ import typing
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -456,17 +457,27 @@ def eval_polnear(
     ctx.exit(1 if failed or done.returncode != 0 else 0)
 
 
+def _eval_options(what: str, errors: str) -> Callable[[F], F]:
+    """The options every hand-checked-set command takes: --gold, --model,
+    --attribution-model, --json, --errors."""
+
+    def apply(f: F) -> F:
+        f = click.option("--errors", is_flag=True, help=f"Also list {errors}.")(f)
+        f = click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")(f)
+        f = ATTRIBUTION_MODEL_OPTION(f)
+        f = click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)(f)
+        return click.option(
+            "--gold",
+            required=True,
+            type=click.Path(exists=True, file_okay=False),
+            help=f"{what} evaluation set: a directory with gold/*.json and the texts they name.",
+        )(f)
+
+    return apply
+
+
 @eval_group.command("actors")
-@click.option(
-    "--gold",
-    required=True,
-    type=click.Path(exists=True, file_okay=False),
-    help="Actor evaluation set: a directory with gold/*.json and the texts they name.",
-)
-@click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
-@ATTRIBUTION_MODEL_OPTION
-@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
-@click.option("--errors", is_flag=True, help="Also list each missed source and each wrong actor or side.")
+@_eval_options("Actor", "each missed source and each wrong actor or side")
 @click.pass_context
 def eval_actors(
     ctx: click.Context,
@@ -489,39 +500,11 @@ def eval_actors(
     Example:
       claimtrack eval actors --gold evals/actors --errors
     """
-    try:
-        gold_set = actoreval.read_gold(gold)
-    except ClaimtrackError as err:
-        _usage_error(ctx, str(err))
-    nlp = _load_model(ctx, model)
-    tagger_model = _load_attribution_model(ctx, attribution_model)
-    lex = _load_lexicons(ctx)
-    results = list(pipeline.run((g.article for g in gold_set), nlp, lex, 8, tagger_model))
-    report = actoreval.score(gold_set, results, lex)
-    for line in report.failed:
-        _error(ctx, line)
-    figures = report.figures()
-    if as_json:
-        click.echo(json.dumps(figures))
-    else:
-        click.echo(actoreval.render(figures))
-    if errors:
-        for line in report.errors():
-            click.echo(line, err=as_json)
-    ctx.exit(1 if report.failed else 0)
+    _run_eval(ctx, actoreval, gold, model, attribution_model, as_json=as_json, errors=errors)
 
 
 @eval_group.command("statements")
-@click.option(
-    "--gold",
-    required=True,
-    type=click.Path(exists=True, file_okay=False),
-    help="Statement evaluation set: a directory with gold/*.json and the texts they name.",
-)
-@click.option("--model", default=DEFAULT_MODEL, show_default=True, help=MODEL_HELP)
-@ATTRIBUTION_MODEL_OPTION
-@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
-@click.option("--errors", is_flag=True, help="Also list each missed statement and each wrong channel, time or place.")
+@_eval_options("Statement", "each missed statement and each wrong channel, time or place")
 @click.pass_context
 def eval_statements(
     ctx: click.Context,
@@ -544,19 +527,34 @@ def eval_statements(
     Example:
       claimtrack eval statements --gold evals/statements --errors
     """
+    _run_eval(ctx, stateval, gold, model, attribution_model, as_json=as_json, errors=errors)
+
+
+def _run_eval(
+    ctx: click.Context,
+    scorer: ModuleType,
+    gold: str,
+    model: str,
+    attribution_model: str | None,
+    *,
+    as_json: bool,
+    errors: bool,
+) -> None:
+    """Read a hand-checked set with ``scorer`` (``actoreval`` or ``stateval``), run the
+    pipeline on its articles, print the figures and, with ``errors``, each miss."""
     try:
-        gold_set = stateval.read_gold(gold)
+        gold_set = scorer.read_gold(gold)
     except ClaimtrackError as err:
         _usage_error(ctx, str(err))
     nlp = _load_model(ctx, model)
     tagger_model = _load_attribution_model(ctx, attribution_model)
     lex = _load_lexicons(ctx)
     results = list(pipeline.run((g.article for g in gold_set), nlp, lex, 8, tagger_model))
-    report = stateval.score(gold_set, results, lex)
+    report = scorer.score(gold_set, results, lex)
     for line in report.failed:
         _error(ctx, line)
     figures = report.figures()
-    click.echo(json.dumps(figures) if as_json else stateval.render(figures))
+    click.echo(json.dumps(figures) if as_json else scorer.render(figures))
     if errors:
         for line in report.errors():
             click.echo(line, err=as_json)

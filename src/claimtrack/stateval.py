@@ -41,7 +41,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from claimtrack.actoreval import GoldError, render
+from claimtrack.actoreval import GoldError, gold_files, render
 from claimtrack.ingest import Metadata, as_article
 from claimtrack.ledger.linking import fold
 from claimtrack.lexicons import Lexicons, without_article
@@ -99,10 +99,7 @@ class GoldArticle:
 def read_gold(directory: str | Path) -> list[GoldArticle]:
     """Every ``gold/*.json`` of a set, sorted by name; raises GoldError naming the bad file."""
     root = Path(directory)
-    files = sorted((root / "gold").glob("*.json"))
-    if not files:
-        raise GoldError(f"{root}: no gold/*.json files: not a statement evaluation set")
-    return [_read_one(root, path) for path in files]
+    return [_read_one(root, path) for path in gold_files(root, "a statement")]
 
 
 def _read_one(root: Path, path: Path) -> GoldArticle:
