@@ -35,6 +35,11 @@ def test_an_opening_participle_gives_place_time_and_channel() -> None:
     assert st.channel.type == "press_conference"
 
 
+def test_a_country_place_is_named_canonically() -> None:
+    st = statement("Petrova told reporters in the U.S. that the talks had failed.", "told")
+    assert st.place is not None and (st.place.text, st.place.name) == ("U.S.", "United States")
+
+
 def test_a_visit_is_where_it_was_said() -> None:
     st = statement("Petrova told reporters during a visit to Kharkiv that the city would hold.", "told")
     assert st.place is not None and st.place.name == "Kharkiv"

@@ -189,7 +189,7 @@ def find_time_phrase(cue: Token, clause: Sequence[Token], text: str) -> Span | N
     "said on Tuesday talks had failed" -> "on Tuesday" (the preposition hangs on the cue,
     though the content, with no "that", starts right after it). A date that modifies a
     noun ("a regular *evening* address") or sits under the object of an opening
-    participle ("Recalling a moment *in 2022*, she said") is not the statement's time.
+    participle ("Recalling the floods *of 2022*, she said") is not the statement's time.
     """
     ids = {t.i for t in clause}
     doc = cue.doc
@@ -238,7 +238,7 @@ def content_time_phrases(attr: Attribution, doc: Doc, text: str) -> list[Span]:
     return out
 
 
-def find_place(cue: Token, clause: Sequence[Token], text: str) -> Place | None:
+def find_place(cue: Token, clause: Sequence[Token], text: str, lex: Lexicons) -> Place | None:
     """Where the statement was made, when the cue's clause says so.
 
     A place is a GPE/LOC/FAC entity, or a proper noun no entity claims for a
@@ -247,7 +247,8 @@ def find_place(cue: Token, clause: Sequence[Token], text: str) -> Place | None:
     "to" after a noun that is itself a prepositional object ("during a visit *to
     Kharkiv*"). The clause includes an opening participle ("*Speaking in
     Moscow*, X said"). Places the content talks about are outside the clause
-    and never count.
+    and never count. The name is the span's words, or the country's canonical
+    name when they name one ("in the U.S." -> "United States").
     """
     for tok in clause:
         if tok.dep_ != "pobj" or not _is_place_word(tok):
@@ -260,7 +261,8 @@ def find_place(cue: Token, clause: Sequence[Token], text: str) -> Place | None:
             while start.i < tok.i and (start.dep_ == "det" or start.is_punct):
                 start = cue.doc[start.i + 1]
             span = Span.of(text, start.idx, tok.idx + len(tok))
-            return Place(span.start, span.end, span.text, name=span.text)
+            country = lex.countries.get(span.text.lower())
+            return Place(span.start, span.end, span.text, name=country or span.text)
     return None
 
 

@@ -140,7 +140,7 @@ def _statement(
         actor_id=actor_id,
         channel=channels.detect_channel(cue, clause, lex, article.text, _source_head(doc, attr)),
         time=time,
-        place=channels.find_place(cue, clause, article.text),
+        place=channels.find_place(cue, clause, article.text, lex),
         hedges=hedges,
         proposition=proposition,
         stance=claims.detect_stance(attr, proposition, hedges, cue.lemma_.lower(), lex),
@@ -240,7 +240,7 @@ def _occasion(
                 continue
             phrase = channels.find_time_phrase(verb, clause, article.text)
             time = temporal.normalize_time(phrase, article.published) if phrase else None
-            place = channels.find_place(verb, clause, article.text)
+            place = channels.find_place(verb, clause, article.text, lex)
             return Statement(probe, actor.actor_id, channel, time, place, (), None, Stance("asserts"))
     return None
 
