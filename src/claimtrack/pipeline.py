@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from claimtrack import __version__, attributions, channels, claims, clean, tagger, temporal
 from claimtrack import nlp as nlp_stage
@@ -178,7 +179,9 @@ def _inherit_context(
     names = {a.actor_id: a for a in actors}
     cues = {st.id: channels.cue_token(doc, st.attribution) for st in statements}
     by_cue = {cues[st.id].i: st for st in statements}
-    sent_index = {s.start: k for k, s in enumerate(doc.sents)}
+    sents = list(doc.sents)
+    sent_index = {s.start: k for k, s in enumerate(sents)}
+    cue_tokens = set(by_cue)
     out: list[Statement] = []
     last_by_actor: dict[str, tuple[int, Statement]] = {}
     for st in sorted(statements, key=lambda s: s.attribution.cue.start):
@@ -197,8 +200,8 @@ def _inherit_context(
             ):
                 st = _carry(st, prev[1])
             if st.channel.type == "unknown" and actor_id in names:
-                since = prev[0] + 1 if prev is not None else 0
-                occasion = _occasion(doc, cue, names[actor_id], set(by_cue), max(since, k - _CARRY_SENTENCES), article, lex)
+                since = max(prev[0] + 1 if prev is not None else 0, k - _CARRY_SENTENCES)
+                occasion = _occasion(sents[since : k + 1], cue, names[actor_id], cue_tokens, article, lex)
                 if occasion is not None:
                     st = _carry(st, occasion)
             last_by_actor[actor_id] = (k, st)
@@ -207,23 +210,21 @@ def _inherit_context(
 
 
 def _occasion(
-    doc: Doc, cue: Token, actor: Actor, cues: set[int], first_sentence: int, article: Article, lex: Lexicons
+    sents: Sequence[SpacySpan], cue: Token, actor: Actor, cues: set[int], article: Article, lex: Lexicons
 ) -> Statement | None:
     """The latest occasion an earlier sentence names for this actor with no statement of its own.
 
     A verb that is no cue, whose subject is the actor's name, and whose clause
     names a channel: "*Addressing the council in Geneva on Monday*, Maria
-    Petrova painted a grim picture." Searched from ``first_sentence`` up to the
-    cue's own sentence (after the speaker's last statement, at most
-    ``_CARRY_SENTENCES`` back). Returned as a statement-shaped record of that
+    Petrova painted a grim picture." Searched in ``sents``, latest first: the
+    sentences after the speaker's last statement, at most ``_CARRY_SENTENCES``
+    back, up to the cue's own. Returned as a statement-shaped record of that
     channel, time and place, for ``_carry``.
     """
-    sents = list(doc.sents)
-    here = next(k for k, s in enumerate(sents) if s.start <= cue.i < s.end)
     name_words = {w for w in actor.name.split() if w[:1].isupper()}
     if actor.kind not in ("person", "organisation") or not name_words:
         return None
-    for sent in reversed(sents[first_sentence : here + 1]):
+    for sent in reversed(sents):
         for verb in sent:
             if verb.pos_ != "VERB" or verb.i in cues or verb.i >= cue.i:
                 continue
