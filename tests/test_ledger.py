@@ -25,6 +25,7 @@ from claimtrack.records import (
     Article,
     Attribution,
     Channel,
+    Claim,
     Exclusion,
     Hedge,
     Place,
@@ -121,6 +122,18 @@ def _reznikov_said(article: Article, actor: Actor) -> Statement:
         source=find(text, "Ukraine's defense minister Oleksii Reznikov"),
         content=(find(text, "Russian forces had not captured Bakhmut"),),
     )
+    proposition = Proposition(
+        key="bakhmut-control",
+        subject=find(text, "Russian forces"),
+        predicate="capture",
+        object=Span.of(text, captured.end - len("Bakhmut"), captured.end),
+        polarity="negative",
+        predicate_class="control",
+        subject_name="Russia",
+        object_name="Bakhmut",
+        predicate_span=Span.of(text, captured.start + 8, captured.start + 16),
+    )
+    stance = Stance("denies", (Span.of(text, captured.start + 4, captured.start + 7),), "negation 'not'")
     return Statement(
         attribution=attribution,
         actor_id=actor.actor_id,
@@ -128,14 +141,9 @@ def _reznikov_said(article: Article, actor: Actor) -> Statement:
         time=TimeRef(find(text, "on Friday"), "day", date(2023, 6, 2), date(2023, 6, 2)),
         place=_place(text, "Singapore", "Singapore"),
         hedges=(),
-        proposition=Proposition(
-            key="bakhmut-control",
-            subject=find(text, "Russian forces"),
-            predicate="capture",
-            object=Span.of(text, captured.end - len("Bakhmut"), captured.end),
-            polarity="negative",
-        ),
-        stance=Stance("denies", (Span.of(text, captured.start + 4, captured.start + 7),)),
+        proposition=proposition,
+        stance=stance,
+        claims=(Claim(proposition, stance),),
     )
 
 
@@ -206,6 +214,7 @@ def test_create_and_reopen_keeps_data(db: Path) -> None:
         "statements": 2,
         "ledger_actors": 2,
         "actor_aliases": 4,  # each: its name and its one title
+        "claims": 1,
     }
 
 
@@ -225,6 +234,7 @@ def test_new_ledger_is_versioned_and_in_wal_mode(db: Path) -> None:
         "ledger_actors",
         "actor_keys",
         "actor_aliases",
+        "claims",
     }
 
 
@@ -335,6 +345,7 @@ def write_version_1_ledger(
     with monkeypatch.context() as patch:
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
         patch.setattr(store, "STATEMENT_COLUMNS", statement_columns_before(1))
+        patch.setattr(store, "_insert_claims", lambda conn, analysis: None)  # claims: version 6
         with closing(sqlite3.connect(path, isolation_level=None)) as conn:
             assert migrations.migrate(conn, str(path)) == 1
             conn.execute("BEGIN")
@@ -354,7 +365,8 @@ def write_version_1_ledger(
 def test_version_1_ledger_is_migrated_with_its_data(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, second = make_analysis(), other_article()  # same URL, different text
+    # as claimtrack 0.1 analysed them: no claims, stance reasons or proposition names
+    first, second = (_before_claims(a) for a in (make_analysis(), other_article()))  # same URL, different text
     write_version_1_ledger(
         db,
         monkeypatch,
@@ -387,6 +399,17 @@ def test_version_1_ledger_is_migrated_with_its_data(
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         hashes = dict(conn.execute("SELECT id, analysis_hash FROM articles").fetchall())
     assert hashes[first.article.id] == V1_HASH == store.analysis_hash(first)
+
+
+def _before_claims(analysis: Analysis) -> Analysis:
+    """An analysis as written before schema 6: no claims, no stance reason, bare propositions."""
+    statements = []
+    for old in analysis.statements:
+        prop = old.proposition
+        if prop is not None:
+            prop = Proposition(prop.key, prop.subject, prop.predicate, prop.object, prop.polarity)
+        statements.append(replace(old, proposition=prop, stance=replace(old.stance, reason=None), claims=()))
+    return replace(analysis, statements=tuple(statements))
 
 
 def test_version_1_ledger_without_urls_gets_no_versions(

@@ -26,7 +26,7 @@ import click
 from spacy.language import Language
 
 import claimtrack
-from claimtrack import actoreval, output, pipeline, polnear, stateval
+from claimtrack import actoreval, claimeval, output, pipeline, polnear, stateval
 from claimtrack import bench as bench_mod
 from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
@@ -351,6 +351,122 @@ def actors(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> N
     output.write_actors(rows, fmt or _default_format(), sys.stdout)
 
 
+def claim_filters(fn: F) -> F:
+    """--since/--until/--place/--side, shared by the proposition commands."""
+    options = [
+        click.option("--since", callback=_date_option, help="Statements made on or after this date (YYYY-MM-DD)."),
+        click.option("--until", callback=_date_option, help="Statements made on or before this date (YYYY-MM-DD)."),
+        click.option("--place", help="A place the proposition names, or where a statement was made."),
+        click.option("--side", help="Only propositions a statement of this side takes part in."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@main.command()
+@db_option
+@claim_filters
+@click.option(
+    "--min-statements", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Only propositions with at least this many statements.",
+)
+@output_options
+@click.pass_context
+def propositions(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> None:
+    """List propositions across the ledger: what is claimed of whom, by how many statements.
+
+    A proposition is a predicate class with an agent and a theme
+    ("control(Russia, Bakhmut)": "captured", "took control of" and "fell to"
+    are one class). Statements from any article join it, with their stance.
+
+    \b
+    Example:
+      claimtrack propositions --db news.db --min-statements 2
+      claimtrack propositions --db news.db --place bakhmut --format jsonl
+    """
+    _require_ledger(db)
+    with _open_ledger(ctx, db) as ledger:
+        rows = ledger.propositions(**filters)
+    output.write_propositions(rows, fmt or _default_format(), sys.stdout)
+
+
+@main.command()
+@db_option
+@claim_filters
+@output_options
+@click.pass_context
+def disputes(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> None:
+    """List propositions one side asserts and another denies, with both sides' statements.
+
+    Asserting that another party holds what only one can hold ("Ukrainian
+    forces still control X" against "Russian forces captured X") counts as
+    denying. jsonl gives one object per dispute; csv one row per statement.
+
+    \b
+    Example:
+      claimtrack disputes --db news.db --since 2023-05-01
+      claimtrack disputes --db news.db --side ukraine --format csv
+    """
+    _require_ledger(db)
+    with _open_ledger(ctx, db) as ledger:
+        rows = ledger.disputes(**filters)
+    output.write_groups(rows, fmt or _default_format(), sys.stdout, "disputes")
+
+
+@main.command()
+@db_option
+@claim_filters
+@click.option(
+    "--min-sources", type=click.IntRange(min=2), default=2, show_default=True,
+    help="Only propositions asserted by at least this many independent sources.",
+)
+@output_options
+@click.pass_context
+def corroborations(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> None:
+    """List propositions asserted by independent sources.
+
+    Two statements are independent when their speakers speak for different
+    sides (without a side: are different actors across the ledger). A claim
+    that only repeats another source ("according to X") does not count.
+
+    \b
+    Example:
+      claimtrack corroborations --db news.db --min-sources 3
+    """
+    _require_ledger(db)
+    with _open_ledger(ctx, db) as ledger:
+        rows = ledger.corroborations(**filters)
+    output.write_groups(rows, fmt or _default_format(), sys.stdout, "corroborations")
+
+
+@main.command()
+@db_option
+@click.option("--proposition", help="A proposition key (or its first characters), from 'claimtrack propositions'.")
+@click.option("--actor", help="Actor name, alias or source words, case-insensitive.")
+@claim_filters
+@output_options
+@click.pass_context
+def timeline(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> None:
+    """One proposition's or one actor's claims in the order they were made, with each latest word.
+
+    Dates are the statement's own ("said on Friday"), else the article's
+    publication date, marked "(pub.)" in the table and date_precision
+    "published" in jsonl/csv.
+
+    \b
+    Example:
+      claimtrack timeline --db news.db --proposition 3f2a
+      claimtrack timeline --db news.db --actor prigozhin --format csv
+    """
+    if (filters["proposition"] is None) == (filters["actor"] is None):
+        raise click.UsageError("give --proposition or --actor (one of them)")
+    _require_ledger(db)
+    with _open_ledger(ctx, db) as ledger:
+        result = ledger.timeline(**filters)
+    output.write_timeline(result, fmt or _default_format(), sys.stdout)
+
+
 def _require_ledger(db: str) -> None:
     if not os.path.exists(db):
         raise click.UsageError(
@@ -530,6 +646,33 @@ def eval_statements(
     _run_eval(ctx, stateval, gold, model, attribution_model, as_json=as_json, errors=errors)
 
 
+@eval_group.command("claims")
+@_eval_options("Claims", "each missed statement, each claim outside its proposition's group, each wrong stance, and each extra or missed dispute and corroboration")
+@click.pass_context
+def eval_claims(
+    ctx: click.Context,
+    /,
+    gold: str,
+    model: str,
+    attribution_model: str | None,
+    as_json: bool,
+    errors: bool,
+) -> None:
+    """Score proposition grouping, stances, disputes and corroborations against a hand-checked set.
+
+    The articles are stored in a temporary ledger and its groups, disputes and
+    corroborations (what 'claimtrack propositions/disputes/corroborations'
+    print) are compared with the gold: grouping as pairwise precision and
+    recall, stance accuracy, and dispute and corroboration precision and
+    recall. See evals/claims/README.md for the set and its format.
+
+    \b
+    Example:
+      claimtrack eval claims --gold evals/claims --errors
+    """
+    _run_eval(ctx, claimeval, gold, model, attribution_model, as_json=as_json, errors=errors)
+
+
 def _run_eval(
     ctx: click.Context,
     scorer: ModuleType,
@@ -540,7 +683,7 @@ def _run_eval(
     as_json: bool,
     errors: bool,
 ) -> None:
-    """Read a hand-checked set with ``scorer`` (``actoreval`` or ``stateval``), run the
+    """Read a hand-checked set with ``scorer`` (``actoreval``, ``stateval``, ``claimeval``), run the
     pipeline on its articles, print the figures and, with ``errors``, each miss."""
     try:
         gold_set = scorer.read_gold(gold)

@@ -111,6 +111,78 @@ def write_rows(rows: Iterable[Mapping[str, Any]], fmt: str, out: IO[str], column
     return len(rows)
 
 
+PROPOSITION_COLUMNS = (
+    "proposition_key", "proposition", "predicate_class", "subject", "object", "statements", "articles",
+    "asserts", "denies", "hedges", "partial", "first_date", "last_date",
+)  # fmt: skip
+GROUP_STATEMENT_COLUMNS = (
+    "proposition_key", "proposition", "stance", "score", "reason", "actor", "side", "date", "date_end",
+    "date_precision", "channel", "platform", "cue", "cue_start", "cue_end", "content", "content_start",
+    "content_end", "article_id", "publisher", "article_title", "url", "statement_id",
+)  # fmt: skip
+
+
+def write_propositions(rows: Sequence[Mapping[str, Any]], fmt: str, out: IO[str]) -> int:
+    """Proposition summaries as jsonl, csv or a table."""
+    if fmt != "table":
+        return write_rows(rows, fmt, out, PROPOSITION_COLUMNS)
+    if not rows:
+        out.write("(no propositions)\n")
+        return 0
+    body = [
+        [r["proposition_key"][:8], _short(r["proposition"], 50), r["statements"], r["articles"],
+         r["asserts"], r["denies"], r["hedges"], r["partial"], r["first_date"] or "", r["last_date"] or ""]
+        for r in rows
+    ]
+    headers = ["key", "proposition", "statements", "articles", "asserts", "denies", "hedges", "partial", "first", "last"]
+    out.write(tabulate(body, headers=headers, tablefmt="simple_grid") + "\n")
+    return len(rows)
+
+
+def write_groups(rows: Sequence[Mapping[str, Any]], fmt: str, out: IO[str], what: str) -> int:
+    """Disputes or corroborations: jsonl one object each, csv one row per statement, or tables."""
+    if fmt == "jsonl":
+        return write_rows(rows, fmt, out)
+    flat = [
+        {"proposition_key": g["proposition_key"], "proposition": g["proposition"], **st}
+        for g in rows
+        for st in g["statements_list"]
+    ]
+    if fmt == "csv":
+        write_rows(flat, fmt, out, GROUP_STATEMENT_COLUMNS)
+        return len(rows)
+    if not rows:
+        out.write(f"(no {what})\n")
+        return 0
+    for g in rows:
+        if what == "disputes":
+            head = f"asserted by {', '.join(g['asserted_by'])}; denied by {', '.join(g['denied_by'])}"
+        else:
+            head = f"{g['independent_sources']} independent sources: {', '.join(g['sources'])}"
+        out.write(f"{g['proposition']}  [{g['proposition_key']}]  {head}\n")
+        out.write(render_table(g["statements_list"]) + "\n\n")
+    return len(rows)
+
+
+def write_timeline(result: Mapping[str, Any], fmt: str, out: IO[str]) -> int:
+    """A timeline: jsonl one object per entry (then one per latest word), csv rows, or two tables."""
+    entries = result["entries"]
+    if fmt == "jsonl":
+        for e in entries:
+            out.write(json.dumps({"kind": "entry", **e}, ensure_ascii=False, default=str) + "\n")
+        for e in result["latest"]:
+            out.write(json.dumps({"kind": "latest", **e}, ensure_ascii=False, default=str) + "\n")
+        return len(entries)
+    if fmt == "csv":
+        return write_rows(entries, fmt, out, GROUP_STATEMENT_COLUMNS)
+    if not entries:
+        out.write("(no statements)\n")
+        return 0
+    out.write(render_table(entries) + "\n\nlatest word of each speaker:\n")
+    out.write(render_table(result["latest"]) + "\n")
+    return len(entries)
+
+
 def write_actors(rows: Sequence[Mapping[str, Any]], fmt: str, out: IO[str]) -> int:
     """Ledger actors as jsonl (with their links), csv (lists joined by "; ") or a table."""
     if fmt == "jsonl":

@@ -118,6 +118,7 @@ def analyze_doc(
     attrs = attributions.extract_attributions(doc, article, model)
     actors, actor_of = resolve_actors(doc, attrs, article, lex)
     statements = [_statement(doc, a, article, actor_of.get(a.id), lex) for a in attrs]
+    statements = _with_claims(doc, statements, actors, lex)
     statements = _inherit_context(doc, statements, actors, article, lex)
     statements.sort(key=lambda s: (s.attribution.cue.start, s.attribution.cue.end))
     return Analysis(article, exclusions, tuple(actors), tuple(statements), stamp)
@@ -135,7 +136,6 @@ def _statement(
         else None
     )
     hedges = channels.find_hedges(attr, clause, lex, doc)
-    proposition = claims.extract_proposition(doc, attr, lex)
     return Statement(
         attribution=attr,
         actor_id=actor_id,
@@ -143,13 +143,46 @@ def _statement(
         time=time,
         place=channels.find_place(cue, clause, article.text, lex),
         hedges=hedges,
-        proposition=proposition,
-        stance=claims.detect_stance(attr, proposition, hedges, cue.lemma_.lower(), lex),
+        proposition=None,
+        stance=Stance("asserts", (attr.cue,)),
         content_times=tuple(
             temporal.normalize_time(span, article.published)
             for span in channels.content_time_phrases(attr, doc, article.text)
         ),
     )
+
+
+def _with_claims(doc: Doc, statements: list[Statement], actors: Sequence[Actor], lex: Lexicons) -> list[Statement]:
+    """Each statement with its claims; the first claim is its ``proposition`` and ``stance``.
+
+    The speaker's party (the actor's side, else its name) stands for "we" and
+    for a clause with no subject of its own ("Russia claimed *to have captured* X").
+    """
+    by_id = {a.actor_id: a for a in actors}
+    speakers = {}
+    for st in statements:
+        actor = by_id.get(st.actor_id or "")
+        if actor is not None:
+            speakers[st.id] = actor.side.name if actor.side is not None else actor.name
+    found = claims.extract_claims(
+        doc,
+        [st.attribution for st in statements],
+        speakers,
+        {st.id: st.hedges for st in statements},
+        {st.id: channels.cue_token(doc, st.attribution).lemma_.lower() for st in statements},
+        lex,
+    )
+    out = []
+    for st in statements:
+        mine = found.get(st.id, ())
+        if mine:
+            st = replace(st, proposition=mine[0].proposition, stance=mine[0].stance, claims=mine)
+        else:
+            denies = lex.reporting_verbs.get(channels.cue_token(doc, st.attribution).lemma_.lower()) == "denies"
+            if denies:
+                st = replace(st, stance=Stance("denies", (st.attribution.cue,), f"denying cue {st.attribution.cue.text!r}"))
+        out.append(st)
+    return out
 
 
 def _source_head(doc: Doc, attr: Attribution) -> Token | None:

@@ -19,7 +19,7 @@ SCHEMA_VERSION = "claimtrack/1"
 
 AttributionKind = Literal["direct", "indirect", "mixed"]
 Precision = Literal["day", "interval", "month", "year", "duration", "unknown"]
-StanceLabel = Literal["asserts", "denies", "hedges"]
+StanceLabel = Literal["asserts", "denies", "hedges", "partial"]
 ActorKind = Literal["person", "organisation", "government", "group", "unnamed"]
 ChannelType = Literal[
     "interview",
@@ -164,10 +164,18 @@ class Hedge:
 
 @dataclass(frozen=True, slots=True)
 class Proposition:
-    """What the content says, reduced to a key that groups statements across articles.
+    """What a clause of the content says, reduced to a key that groups statements across articles.
 
-    ``key`` hashes the predicate and the argument lemmas, not the polarity, so
-    "X controls Y" and "X does not control Y" share it and differ in stance.
+    ``predicate_class`` names the kind of event or state ("control" for
+    "captured", "took control of", "fell to"; the lemma itself for a predicate
+    no class lists). ``subject`` is the agent (who does or holds it) and
+    ``object`` the theme (what or where it is done to), whatever the voice:
+    "the town fell to Russian forces" has subject "Russian forces", object
+    "the town". ``subject_name`` / ``object_name`` are what they stand for
+    ("Russia", "Bakhmut"). ``key`` hashes the class and the two names, not the
+    polarity, so "X controls Y" and "X does not control Y" share it and differ
+    in stance. ``partial`` is the words that make it a claim about a part
+    ("the *outskirts* of the city").
     """
 
     key: str
@@ -175,12 +183,39 @@ class Proposition:
     predicate: str
     object: Span | None
     polarity: Literal["positive", "negative"]
+    predicate_class: str = ""
+    subject_name: str | None = None
+    object_name: str | None = None
+    predicate_span: Span | None = None
+    partial: Span | None = None
+
+    @property
+    def label(self) -> str:
+        """A readable form: ``control(Russia, Bakhmut)``; ``?`` for an unknown argument."""
+        return f"{self.predicate_class or self.predicate}({self.subject_name or '?'}, {self.object_name or '?'})"
 
 
 @dataclass(frozen=True, slots=True)
 class Stance:
+    """asserts / denies / hedges / partial, with the spans and the reason that decide it."""
+
     label: StanceLabel
     evidence: tuple[Span, ...] = ()
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One proposition of a statement's content and the statement's stance toward it.
+
+    ``repeats`` is the id of another statement when this claim only repeats
+    what that one says ("X said that, according to Y, ..."): it then does not
+    corroborate Y.
+    """
+
+    proposition: Proposition
+    stance: Stance
+    repeats: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +232,8 @@ class Statement:
     stance: Stance
     #: dates the content talks about ("the attack *on March 4*"), kept apart from ``time``
     content_times: tuple[TimeRef, ...] = ()
+    #: every proposition of the content with its stance; the first is ``proposition``/``stance``
+    claims: tuple[Claim, ...] = ()
 
     @property
     def id(self) -> str:
@@ -256,6 +293,7 @@ __all__ = [
     "Article",
     "Attribution",
     "Channel",
+    "Claim",
     "Exclusion",
     "Failure",
     "Hedge",

@@ -157,12 +157,117 @@ def place_names_sql() -> str:
     return PLACE_NAMES_SQL
 
 
+# Version 6: claims. Every proposition of a statement's content is a row of
+# ``claims`` (the first is also the statement's own proposition columns), with
+# the names its arguments stand for, folded into keys that group claims across
+# articles. Stances gain 'partial'; SQLite cannot change a CHECK in place, so
+# ``statements`` is rebuilt with its rows (nothing referred to it). Statements
+# stored before have no claims rows until their article is analysed again.
+CLAIMS_SQL = """
+CREATE TABLE statements_v6 (
+    id                    TEXT PRIMARY KEY,
+    article_id            TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    position              INTEGER NOT NULL,
+    kind                  TEXT NOT NULL CHECK (kind IN ('direct', 'indirect', 'mixed')),
+    cue_start             INTEGER NOT NULL,
+    cue_end               INTEGER NOT NULL,
+    cue_text              TEXT NOT NULL,
+    source_start          INTEGER,
+    source_end            INTEGER,
+    source_text           TEXT,
+    content               TEXT NOT NULL,
+    notes                 TEXT NOT NULL,
+    actor_id              TEXT,
+    actor_name            TEXT,
+    side                  TEXT,
+    channel_type          TEXT NOT NULL,
+    channel_platform      TEXT,
+    channel_evidence_start INTEGER,
+    channel_evidence_end  INTEGER,
+    channel_evidence_text TEXT,
+    channel_carried_over  INTEGER NOT NULL CHECK (channel_carried_over IN (0, 1)),
+    time_span_start       INTEGER,
+    time_span_end         INTEGER,
+    time_text             TEXT,
+    time_precision        TEXT,
+    time_start            TEXT,
+    time_end              TEXT,
+    time_duration         TEXT,
+    place_start           INTEGER,
+    place_end             INTEGER,
+    place_text            TEXT,
+    hedges                TEXT NOT NULL,
+    proposition_key       TEXT,
+    proposition_predicate TEXT,
+    proposition_polarity  TEXT,
+    proposition_subject_start INTEGER,
+    proposition_subject_end   INTEGER,
+    proposition_subject_text  TEXT,
+    proposition_object_start  INTEGER,
+    proposition_object_end    INTEGER,
+    proposition_object_text   TEXT,
+    stance_label          TEXT NOT NULL
+        CHECK (stance_label IN ('asserts', 'denies', 'hedges', 'partial')),
+    stance_evidence       TEXT NOT NULL,
+    place_name            TEXT,
+    content_times         TEXT NOT NULL DEFAULT '[]'
+);
+INSERT INTO statements_v6 SELECT * FROM statements;
+DROP TABLE statements;
+ALTER TABLE statements_v6 RENAME TO statements;
+CREATE INDEX statements_article ON statements (article_id, cue_start);
+CREATE INDEX statements_actor_id ON statements (actor_id);
+CREATE INDEX statements_time ON statements (time_start, time_end);
+CREATE INDEX statements_proposition ON statements (proposition_key);
+CREATE INDEX statements_side ON statements (side);
+
+CREATE TABLE claims (
+    statement_id    TEXT NOT NULL REFERENCES statements (id) ON DELETE CASCADE,
+    article_id      TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,             -- 0: the statement's own proposition
+    proposition_key TEXT NOT NULL,                -- hash of class, subject key, object key
+    predicate_class TEXT NOT NULL,                -- "control", or the lemma when no class fits
+    predicate       TEXT NOT NULL,                -- the pattern or words: "fall to", "be stable"
+    predicate_start INTEGER,
+    predicate_end   INTEGER,
+    predicate_text  TEXT,
+    polarity        TEXT NOT NULL CHECK (polarity IN ('positive', 'negative')),
+    subject_name    TEXT,                         -- the agent: "Russia"
+    subject_key     TEXT NOT NULL,                -- folded name, '' when unknown
+    subject_start   INTEGER,
+    subject_end     INTEGER,
+    subject_text    TEXT,
+    object_name     TEXT,                         -- the theme: "Bakhmut"
+    object_key      TEXT NOT NULL,
+    object_start    INTEGER,
+    object_end      INTEGER,
+    object_text     TEXT,
+    partial_start   INTEGER,
+    partial_end     INTEGER,
+    partial_text    TEXT,
+    stance          TEXT NOT NULL CHECK (stance IN ('asserts', 'denies', 'hedges', 'partial')),
+    stance_reason   TEXT,
+    stance_evidence TEXT NOT NULL,                -- JSON list of [start, end, text]
+    repeats         TEXT,                         -- id of the statement this claim only repeats
+    PRIMARY KEY (statement_id, position)
+);
+CREATE INDEX claims_proposition ON claims (proposition_key);
+CREATE INDEX claims_topic ON claims (predicate_class, object_key);
+CREATE INDEX claims_article ON claims (article_id);
+"""
+
+
+def claims_sql() -> str:
+    return CLAIMS_SQL
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, sources, actors, statements", schema_sql),
     Migration(2, "authors, raw-input provenance, article versions", article_versions_sql),
     Migration(3, "exclusion reasons byline and dateline", exclusion_reasons_sql),
     Migration(4, "actors across articles", ledger_actors_sql),
     Migration(5, "place names and content dates", place_names_sql),
+    Migration(6, "claims: propositions with their arguments, stance 'partial'", claims_sql),
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from typing import Any, cast
 
@@ -21,6 +22,7 @@ from claimtrack.records import (
     AttributionKind,
     Channel,
     ChannelType,
+    Claim,
     Exclusion,
     Hedge,
     Place,
@@ -37,7 +39,7 @@ from claimtrack.records import (
 
 TABLES = (
     "articles", "article_sources", "article_versions", "exclusions", "actors", "statements",
-    "ledger_actors", "actor_aliases",
+    "ledger_actors", "actor_aliases", "claims",
 )  # fmt: skip
 
 # Separates the parts of a split quote in the flat "content" column.
@@ -378,7 +380,37 @@ def _statements(conn: sqlite3.Connection, article_id: str) -> tuple[Statement, .
     rows = conn.execute(
         "SELECT * FROM statements WHERE article_id = ? ORDER BY position", (article_id,)
     )
-    return tuple(_statement(r) for r in rows.fetchall())
+    claims: dict[str, list[Claim]] = {}
+    claim_rows = conn.execute(
+        "SELECT * FROM claims WHERE article_id = ? ORDER BY statement_id, position", (article_id,)
+    )
+    for c in claim_rows.fetchall():
+        claims.setdefault(c["statement_id"], []).append(_claim(c))
+    out = []
+    for r in rows.fetchall():
+        st = _statement(r)
+        mine = claims.get(st.id)
+        if mine:  # the first claim is the statement's own proposition and stance
+            st = replace(st, proposition=mine[0].proposition, stance=mine[0].stance, claims=tuple(mine))
+        out.append(st)
+    return tuple(out)
+
+
+def _claim(row: sqlite3.Row) -> Claim:
+    proposition = Proposition(
+        key=row["proposition_key"],
+        subject=_span(row, "subject"),
+        predicate=row["predicate"],
+        object=_span(row, "object"),
+        polarity=row["polarity"],
+        predicate_class=row["predicate_class"],
+        subject_name=row["subject_name"],
+        object_name=row["object_name"],
+        predicate_span=_span(row, "predicate"),
+        partial=_span(row, "partial"),
+    )
+    stance = Stance(cast(StanceLabel, row["stance"]), _load_spans(row["stance_evidence"]), row["stance_reason"])
+    return Claim(proposition, stance, row["repeats"])
 
 
 def _statement(row: sqlite3.Row) -> Statement:

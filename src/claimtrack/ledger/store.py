@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import LedgerError
-from claimtrack.ledger import linking, queries
+from claimtrack.ledger import linking, propositions, queries
 from claimtrack.ledger.migrations import migrate, rollback
-from claimtrack.records import Actor, Analysis, Article, Span, Statement, TimeRef, to_dict
+from claimtrack.records import Actor, Analysis, Article, Claim, Span, Statement, TimeRef, to_dict
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self needs Python 3.11
@@ -173,6 +173,25 @@ class Ledger:
         """The stored analysis of one article, rebuilt as records, or None."""
         return queries.analysis(self._db, article_id)
 
+    def propositions(self, **filters: Any) -> list[dict[str, Any]]:
+        """Proposition groups with their statement counts; see ``propositions.propositions``.
+
+        Filters: ``since``, ``until`` (dates), ``place``, ``side``, ``min_statements``.
+        """
+        return propositions.propositions(self._db, self.lexicons.exclusive_classes, **filters)
+
+    def disputes(self, **filters: Any) -> list[dict[str, Any]]:
+        """Propositions asserted by one side and denied by another; see ``propositions.disputes``."""
+        return propositions.disputes(self._db, self.lexicons.exclusive_classes, **filters)
+
+    def corroborations(self, **filters: Any) -> list[dict[str, Any]]:
+        """Propositions asserted by independent sources; see ``propositions.corroborations``."""
+        return propositions.corroborations(self._db, self.lexicons.exclusive_classes, **filters)
+
+    def timeline(self, **filters: Any) -> dict[str, Any]:
+        """One proposition's or one actor's claims in date order; see ``propositions.timeline``."""
+        return propositions.timeline(self._db, self.lexicons.exclusive_classes, **filters)
+
     def counts(self) -> dict[str, int]:
         """Rows per table: ``{"articles": 1, "statements": 2, ...}``."""
         return queries.counts(self._db)
@@ -277,7 +296,8 @@ def analysis_hash(analysis: Analysis) -> str:
     Provenance (source, raw_sha256, raw_path) belongs to the sighting, not the
     analysis; an unknown author is left out, so ledgers written before authors
     existed keep their fingerprints; so are a statement's empty content dates and
-    a place name that is the place's own text (schema 5).
+    a place name that is the place's own text (schema 5), and empty claims, stance
+    reasons and proposition names (schema 6).
     """
     data = to_dict(analysis)
     for key in ("source", "raw_sha256", "raw_path"):
@@ -287,11 +307,28 @@ def analysis_hash(analysis: Analysis) -> str:
     for statement in data["statements"]:
         if not statement["content_times"]:
             del statement["content_times"]
+        _drop_empty_claim_fields(statement)
         place = statement["place"]
         if place is not None and place["name"] == place["text"]:
             del place["name"]
     encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+_PROPOSITION_ADDED = ("predicate_class", "subject_name", "object_name", "predicate_span", "partial")
+
+
+def _drop_empty_claim_fields(statement: dict[str, Any]) -> None:
+    """Leave out what schema 6 added when it is empty, so older fingerprints still match."""
+    if not statement["claims"]:
+        del statement["claims"]
+    if statement["stance"]["reason"] is None:
+        del statement["stance"]["reason"]
+    prop = statement["proposition"]
+    if prop is not None:
+        for key in _PROPOSITION_ADDED:
+            if prop[key] in (None, ""):
+                del prop[key]
 
 
 def _now() -> str:
@@ -386,7 +423,7 @@ def _update_article(conn: sqlite3.Connection, row: dict[str, object]) -> None:
 
 
 def _delete_children(conn: sqlite3.Connection, article_id: str) -> None:
-    for table in ("statements", "actors", "exclusions"):
+    for table in ("claims", "statements", "actors", "exclusions"):
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
 
 
@@ -394,6 +431,7 @@ def _insert_children(conn: sqlite3.Connection, analysis: Analysis) -> None:
     _insert_exclusions(conn, analysis)
     _insert_actors(conn, analysis)
     _insert_statements(conn, analysis)
+    _insert_claims(conn, analysis)
 
 
 _INSERT_SOURCE = """
@@ -576,6 +614,50 @@ def _statement_row(statement: Statement, position: int, actor: Actor | None) -> 
         **_proposition_columns(statement),
         "stance_label": statement.stance.label,
         "stance_evidence": _json(_spans(statement.stance.evidence)),
+    }
+
+
+CLAIM_COLUMNS = (
+    "statement_id", "article_id", "position", "proposition_key", "predicate_class", "predicate",
+    "predicate_start", "predicate_end", "predicate_text", "polarity",
+    "subject_name", "subject_key", "subject_start", "subject_end", "subject_text",
+    "object_name", "object_key", "object_start", "object_end", "object_text",
+    "partial_start", "partial_end", "partial_text",
+    "stance", "stance_reason", "stance_evidence", "repeats",
+)  # fmt: skip
+
+
+def _insert_claims(conn: sqlite3.Connection, analysis: Analysis) -> None:
+    rows = [
+        _claim_row(statement, n, claim)
+        for statement in analysis.statements
+        for n, claim in enumerate(statement.claims)
+    ]
+    conn.executemany(_insert_sql("claims", CLAIM_COLUMNS), rows)
+
+
+def _claim_row(statement: Statement, position: int, claim: Claim) -> dict[str, object]:
+    prop = claim.proposition
+    return {
+        "statement_id": statement.id,
+        "article_id": statement.attribution.article_id,
+        "position": position,
+        "proposition_key": prop.key,
+        "predicate_class": prop.predicate_class or prop.predicate,
+        "predicate": prop.predicate,
+        **_span_columns("predicate", prop.predicate_span),
+        "polarity": prop.polarity,
+        "subject_name": prop.subject_name,
+        "subject_key": linking.fold(prop.subject_name or ""),
+        **_span_columns("subject", prop.subject),
+        "object_name": prop.object_name,
+        "object_key": linking.fold(prop.object_name or ""),
+        **_span_columns("object", prop.object),
+        **_span_columns("partial", prop.partial),
+        "stance": claim.stance.label,
+        "stance_reason": claim.stance.reason,
+        "stance_evidence": _json(_spans(claim.stance.evidence)),
+        "repeats": claim.repeats,
     }
 
 

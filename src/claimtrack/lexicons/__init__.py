@@ -47,11 +47,58 @@ FILES: dict[str, tuple[str, ...]] = {
     "organisations.tsv": ("name", "organisation"),
     "affiliations.tsv": ("word", "note"),
     "affiliation_phrases.tsv": ("phrase", "note"),
+    "predicate_classes.tsv": ("class", "exclusive", "sources"),
+    "predicates.tsv": ("pattern", "class", "roles", "theme"),
+    "partitives.tsv": ("noun", "note"),
+    "place_nouns.tsv": ("noun", "note"),
+    "org_designators.tsv": ("word", "note"),
 }
 
 
 class LexiconError(ClaimtrackError):
     """A lexicon file that is missing or malformed."""
+
+
+ROLES = frozenset({"agent", "theme"})
+
+
+@dataclass(frozen=True, slots=True)
+class PredicatePattern:
+    """One row of ``predicates.tsv``: a verb, what must go with it, and which slot fills which role.
+
+    "take control of" -> verb "take", noun "control", slots {"nsubj": "agent", "of": "theme"}:
+    "Russia took control of the town". "fall to" -> verb "fall", word "to",
+    slots {"nsubj": "theme", "to": "agent"}: "the town fell to Russia".
+    """
+
+    pattern: str
+    verb: str
+    word: str | None  # a particle or preposition the verb must have ("pull *out*", "fall *to*")
+    noun: str | None  # a light verb's object or complement ("take *control* of", "be *responsible* for")
+    cls: str
+    slots: dict[str, str]  # "nsubj" / "dobj" / a preposition -> "agent" / "theme"
+    place_theme: bool  # counts only with a place as theme ("took the town", not "took a break")
+
+
+def parse_predicate(row: dict[str, str], classes: frozenset[str]) -> PredicatePattern:
+    """A ``predicates.tsv`` row as a pattern; a malformed one is a LexiconError naming it."""
+    words = row["pattern"].lower().split()
+    where = f"predicates.tsv: {row['pattern']!r}"
+    if not words or len(words) > 3:
+        raise LexiconError(f"{where}: a pattern is a verb and at most two more words")
+    if row["class"] not in classes:
+        raise LexiconError(f"{where}: class {row['class']!r} is not in predicate_classes.tsv")
+    slots = {}
+    for item in row["roles"].split():
+        slot, _, role = item.partition("=")
+        if role not in ROLES:
+            raise LexiconError(f"{where}: role {item!r} is not slot=agent or slot=theme")
+        slots[slot] = role
+    if row["theme"] not in ("any", "place"):
+        raise LexiconError(f"{where}: theme must be 'any' or 'place', not {row['theme']!r}")
+    noun = words[1] if len(words) == 3 else None
+    word = words[-1] if len(words) >= 2 else None
+    return PredicatePattern(row["pattern"], words[0], word, noun, row["class"], slots, row["theme"] == "place")
 
 
 @dataclass(frozen=True)
@@ -75,6 +122,11 @@ class Lexicons:
     organisations: dict[str, str]  # "UN" -> "United Nations" (case kept: "WHO" is not "who")
     affiliations: frozenset[str]  # "run", "backed", "led": "Hamas-run ministry"
     affiliation_phrases: frozenset[str]  # "loyal to", "back by": "fighters loyal to X"
+    predicates: dict[str, tuple[PredicatePattern, ...]]  # verb lemma -> its patterns
+    exclusive_classes: frozenset[str]  # "control": asserting it of one agent denies it of another
+    partitives: frozenset[str]  # "outskirts", "parts": a claim about a part of X
+    place_nouns: frozenset[str]  # "city", "town": "the city" stands for the place named before
+    org_designators: frozenset[str]  # "group": "Wagner Group" and "Wagner" are one party
     digest: str  # sha256 of every file's bytes and the pycountry version: stamps analyses
 
     def country_of(self, word: str) -> str | None:
@@ -199,5 +251,20 @@ def load(path: str | Path | None = None) -> Lexicons:
         organisations={r["name"]: r["organisation"] for r in rows["organisations.tsv"]},
         affiliations=frozenset(words("affiliations.tsv", "word")),
         affiliation_phrases=frozenset(words("affiliation_phrases.tsv", "phrase")),
+        predicates=_predicates(rows["predicates.tsv"], rows["predicate_classes.tsv"]),
+        exclusive_classes=frozenset(r["class"] for r in rows["predicate_classes.tsv"] if r["exclusive"] == "yes"),
+        partitives=frozenset(words("partitives.tsv", "noun")),
+        place_nouns=frozenset(words("place_nouns.tsv", "noun")),
+        org_designators=frozenset(words("org_designators.tsv", "word")),
         digest=digest.hexdigest()[:16],
     )
+
+
+def _predicates(rows: list[dict[str, str]], class_rows: list[dict[str, str]]) -> dict[str, tuple[PredicatePattern, ...]]:
+    """Patterns by verb lemma, the longest first ("take control of" before "take")."""
+    classes = frozenset(r["class"] for r in class_rows)
+    by_verb: dict[str, list[PredicatePattern]] = {}
+    for row in rows:
+        pattern = parse_predicate(row, classes)
+        by_verb.setdefault(pattern.verb, []).append(pattern)
+    return {verb: tuple(sorted(ps, key=lambda p: -len(p.pattern.split()))) for verb, ps in by_verb.items()}
