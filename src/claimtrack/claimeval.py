@@ -240,7 +240,7 @@ class Report:
         for m in self.found:
             for claim in m.gold.claims:
                 votes[claim.proposition].update(self._groups_of(m).keys())
-        return {p: c.most_common(1)[0][0] for p, c in votes.items() if c}
+        return {p: _top(c) for p, c in votes.items() if c}
 
     def _group_to_gold(self, group: str) -> str | None:
         """The gold proposition most statements of a ledger group claim."""
@@ -248,7 +248,7 @@ class Report:
         for m in self.found:
             if group in self._groups_of(m):
                 votes.update({c.proposition for c in m.gold.claims})
-        return votes.most_common(1)[0][0] if votes else None
+        return _top(votes) if votes else None
 
     def _found_rate(
         self, groups: Sequence[str], gold: set[str]
@@ -290,6 +290,11 @@ class Report:
             for p in sorted(gold - set(read.values())):
                 out.append(f"missed {what:<13} {p}: {self.gold.propositions.get(p, '')}")
         return out
+
+
+def _top(votes: Counter[str]) -> str:
+    """The most common item; ties go to the smallest, so figures do not depend on order."""
+    return min(votes, key=lambda item: (-votes[item], item))
 
 
 def _pairs(found: Sequence[Match], groups_of: Any) -> dict[str, int]:
