@@ -28,21 +28,20 @@ it most. Over the statements so found:
 from __future__ import annotations
 
 import csv
-import json
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from claimtrack.actoreval import GoldError, gold_files, render
-from claimtrack.ingest import Metadata, as_article
+from claimtrack.ingest import as_article
 from claimtrack.ledger import Ledger
 from claimtrack.ledger import propositions as ledger_propositions
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Analysis, Article, Failure, Statement
+from claimtrack.stateval import read_gold_file
 
 __all__ = ["GoldError", "read_gold", "render", "score"]
 
@@ -124,23 +123,11 @@ def _table_column(folder: Path, key: str, value: str | None) -> dict[str, str]:
 
 def _read_one(root: Path, path: Path) -> GoldArticle:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        text_path = (root / data["text"]).resolve()
-        with text_path.open(encoding="utf-8", newline="") as fh:
-            text = fh.read()
-        side = text_path.with_suffix(".json")
-        meta = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
-        published = data.get("published") or meta.get("published")
+        data, text, metadata = read_gold_file(root, path)
         statements = tuple(_statement(s, text) for s in data["statements"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise GoldError(f"{path}: cannot read gold ({type(err).__name__}: {err})") from None
-    metadata = Metadata(
-        title=meta.get("title") or text.split("\n", 1)[0],
-        publisher=meta.get("publisher"),
-        url=meta.get("url"),
-        published=date.fromisoformat(published) if published else None,
-    )
-    return GoldArticle(path.stem, as_article(text, str(text_path), metadata), statements)
+    return GoldArticle(path.stem, as_article(text, str(root / data["text"]), metadata), statements)
 
 
 def _statement(data: dict[str, Any], text: str) -> GoldStatement:

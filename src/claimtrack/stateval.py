@@ -104,22 +104,30 @@ def read_gold(directory: str | Path) -> list[GoldArticle]:
 
 def _read_one(root: Path, path: Path) -> GoldArticle:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        text_path = root / data["text"]
-        text = text_path.read_text(encoding="utf-8")
-        side = text_path.with_suffix(".json")
-        meta = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
-        published = data.get("published") or meta.get("published")
+        data, text, metadata = read_gold_file(root, path)
         statements = tuple(_statement(s, text) for s in data["statements"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise GoldError(f"{path}: cannot read gold ({type(err).__name__}: {err})") from None
+    return GoldArticle(path.stem, as_article(text, str(root / data["text"]), metadata), statements)
+
+
+def read_gold_file(root: Path, path: Path) -> tuple[dict[str, Any], str, Metadata]:
+    """A gold file's data, the text it names (relative to ``root``, read as written), and the
+    metadata of the text's sidecar ``.json``, with the gold's ``published`` first."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    text_path = root / data["text"]
+    with text_path.open(encoding="utf-8", newline="") as fh:
+        text = fh.read()
+    side = text_path.with_suffix(".json")
+    meta = json.loads(side.read_text(encoding="utf-8")) if side.exists() else {}
+    published = data.get("published") or meta.get("published")
     metadata = Metadata(
         title=meta.get("title") or text.split("\n", 1)[0],
         publisher=meta.get("publisher"),
         url=meta.get("url"),
         published=date.fromisoformat(published) if published else None,
     )
-    return GoldArticle(path.stem, as_article(text, str(text_path), metadata), statements)
+    return data, text, metadata
 
 
 def _span(data: dict[str, Any] | None, text: str, what: str) -> GoldSpan | None:
