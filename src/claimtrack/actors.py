@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from claimtrack.lexicons import Lexicons, without_article
-from claimtrack.nlp import doc_text
+from claimtrack.nlp import doc_ents, doc_text
 from claimtrack.records import Actor, ActorKind, Article, Attribution, Side, Span, stable_id
 
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -255,9 +255,7 @@ def _description_side(c: _Cluster, doc: Doc, lex: Lexicons) -> Side | None:
     words = c.descs[0]
     text = doc_text(doc)
     sides: list[Side] = []
-    for tok in doc:
-        if tok.lemma_.lower() != c.head or tok.pos_ not in ("NOUN", "PROPN"):
-            continue
+    for tok in _nouns_by_lemma(doc).get(c.head, ()):
         core = _core(tok)
         if not words <= _content_words(core, lex):
             continue
@@ -265,6 +263,18 @@ def _description_side(c: _Cluster, doc: Doc, lex: Lexicons) -> Side | None:
         if found is not None:
             sides.append(found)
     return sides[0] if sides and len({s.name for s in sides}) == 1 else None
+
+
+def _nouns_by_lemma(doc: Doc) -> dict[str, list[Token]]:
+    """Nouns and proper nouns of the doc by lower-cased lemma, built once per Doc."""
+    index = doc.user_data.get("claimtrack_nouns")
+    if not isinstance(index, dict):
+        index = {}
+        for tok in doc:
+            if tok.pos_ in ("NOUN", "PROPN"):
+                index.setdefault(tok.lemma_.lower(), []).append(tok)
+        doc.user_data["claimtrack_nouns"] = index
+    return index
 
 
 def _government_key(name: str, lex: Lexicons) -> str:
@@ -339,7 +349,11 @@ def _kind(
     head: Token, name: Sequence[Token], titles: Sequence[Token], src: SpacySpan,
     persons: Sequence[SpacySpan], lex: Lexicons,
 ) -> ActorKind:
-    labels = {e.label_ for e in src.ents if e.root == head or head in e}
+    labels = {
+        e.label_
+        for e in doc_ents(src.doc)
+        if src.start <= e.start and e.end <= src.end and (e.root == head or head in e)
+    }
     if head.pos_ == "PROPN" and _names_a_state(head.text, lex) and len(name) <= 1:
         return "government"  # "Kyiv said", "Russia said"; but "Turk" (a demonym) is a surname here
     if "PERSON" in labels or name and _is_person_name(head, persons):
@@ -449,7 +463,7 @@ def _has_pronoun(c: _Cluster, doc: Doc, pronoun: str) -> bool:
 
 
 def _person_entities(doc: Doc) -> list[SpacySpan]:
-    return [e for e in doc.ents if e.label_ == "PERSON" and len(e.text.split()) >= 1]
+    return [e for e in doc_ents(doc) if e.label_ == "PERSON" and len(e.text.split()) >= 1]
 
 
 def _person_context(name: str, persons: Sequence[SpacySpan]) -> list[Token]:
@@ -498,7 +512,7 @@ def _named_side(tok: Token, lex: Lexicons, text: str) -> Side | None:
     if organisation:
         return Side(organisation, Span.of(text, tok.idx, tok.idx + len(tok)))
     if tok.ent_iob_ == "B":  # a name of several words: "White House", "United Nations"
-        ent = next((e for e in tok.sent.ents if e.start == tok.i), None)
+        ent = next((e for e in doc_ents(tok.doc) if e.start == tok.i), None)  # within its sentence
         if ent is not None and len(ent) > 1:
             named = lex.country_of(ent.text) or lex.organisation_of(ent.text)
             if named:

@@ -42,7 +42,7 @@ from spacy.tokens import Span as SpacySpan
 
 from claimtrack.ledger.linking import fold
 from claimtrack.lexicons import Lexicons, PredicatePattern, without_article
-from claimtrack.nlp import doc_text
+from claimtrack.nlp import doc_ents, doc_text
 from claimtrack.records import Attribution, Claim, Hedge, Proposition, Span, Stance, stable_id
 
 _NEGATIONS = frozenset({"not", "n't", "never", "no"})
@@ -533,7 +533,7 @@ def _proper_name(tok: Token, lex: Lexicons) -> str:
     """A name with its compounds, read as a country or international body where it is one."""
     words = [t for t in tok.subtree if t.dep_ == "compound" and _is_name(t) and t.i < tok.i] + [tok]
     words.sort(key=lambda t: t.i)
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = next((e for e in doc_ents(tok.doc) if e.start <= tok.i < e.end), None)
     name = without_article(
         ent.text if ent is not None and ent.label_ != "DATE" else " ".join(t.text for t in words)
     )
@@ -558,12 +558,12 @@ def _is_place(tok: Token) -> bool:
 
 
 def _entity_tokens(tok: Token) -> SpacySpan | tuple[Token]:
-    return next((e for e in tok.doc.ents if e.start <= tok.i < e.end), (tok,))
+    return next((e for e in doc_ents(tok.doc) if e.start <= tok.i < e.end), (tok,))
 
 
 def _place_before(tok: Token, lex: Lexicons) -> str | None:
     """The place named last before a place noun ("the city" after "in Bakhmut"), not a country."""
-    for ent in reversed(tok.doc.ents):
+    for ent in reversed(doc_ents(tok.doc)):
         if ent.end > tok.i or ent.label_ not in _PLACE_LABELS | {"ORG"}:
             continue
         if ent.label_ == "ORG" and (len(ent) > 1 or ent[0].dep_ not in _PLACE_SLOTS):

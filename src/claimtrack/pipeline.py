@@ -164,12 +164,13 @@ def _with_claims(doc: Doc, statements: list[Statement], actors: Sequence[Actor],
         actor = by_id.get(st.actor_id or "")
         if actor is not None:
             speakers[st.id] = actor.side.name if actor.side is not None else actor.name
+    lemmas = {st.id: channels.cue_token(doc, st.attribution).lemma_.lower() for st in statements}
     found = claims.extract_claims(
         doc,
         [st.attribution for st in statements],
         speakers,
         {st.id: st.hedges for st in statements},
-        {st.id: channels.cue_token(doc, st.attribution).lemma_.lower() for st in statements},
+        lemmas,
         lex,
     )
     out = []
@@ -178,8 +179,7 @@ def _with_claims(doc: Doc, statements: list[Statement], actors: Sequence[Actor],
         if mine:
             st = replace(st, proposition=mine[0].proposition, stance=mine[0].stance, claims=mine)
         else:
-            denies = lex.reporting_verbs.get(channels.cue_token(doc, st.attribution).lemma_.lower()) == "denies"
-            if denies:
+            if lex.reporting_verbs.get(lemmas[st.id]) == "denies":
                 st = replace(st, stance=Stance("denies", (st.attribution.cue,), f"denying cue {st.attribution.cue.text!r}"))
         out.append(st)
     return out
