@@ -41,7 +41,7 @@ from claimtrack.ledger import Ledger
 from claimtrack.ledger import propositions as ledger_propositions
 from claimtrack.lexicons import Lexicons
 from claimtrack.records import Analysis, Article, Failure, Statement
-from claimtrack.stateval import read_gold_file
+from claimtrack.stateval import best_by_cue, read_gold_file
 
 __all__ = ["GoldError", "read_gold", "render", "score"]
 
@@ -321,7 +321,7 @@ def score(gold: GoldSet, results: Sequence[Analysis | Failure], lex: Lexicons) -
             for s in g.statements:
                 match = Match(g.name, s)
                 if isinstance(result, Analysis):
-                    match.statement = _best(s, result.statements)
+                    match.statement = best_by_cue(s.start, s.end, result.statements)
                 report.matches.append(match)
         conn = ledger._db
         for grp in ledger_propositions.groups(conn, lex.exclusive_classes):
@@ -333,13 +333,3 @@ def score(gold: GoldSet, results: Sequence[Analysis | Failure], lex: Lexicons) -
         report.disputes = [d["proposition_key"] for d in ledger.disputes()]
         report.corroborations = [c["proposition_key"] for c in ledger.corroborations()]
     return report
-
-
-def _best(gold: GoldStatement, statements: Sequence[Statement]) -> Statement | None:
-    best, overlap = None, 0
-    for st in statements:
-        cue = st.attribution.cue
-        shared = min(cue.end, gold.end) - max(cue.start, gold.start)
-        if shared > overlap:
-            best, overlap = st, shared
-    return best

@@ -354,10 +354,15 @@ def score(
 
 
 def _best(gold: GoldStatement, statements: Sequence[Statement]) -> Statement | None:
+    return best_by_cue(gold.cue.start, gold.cue.end, statements)
+
+
+def best_by_cue(start: int, end: int, statements: Sequence[Statement]) -> Statement | None:
+    """The statement whose cue overlaps [start, end) most, or None when none does."""
     best, overlap = None, 0
     for st in statements:
         cue = st.attribution.cue
-        shared = min(cue.end, gold.cue.end) - max(cue.start, gold.cue.start)
+        shared = min(cue.end, end) - max(cue.start, start)
         if shared > overlap:
             best, overlap = st, shared
     return best
