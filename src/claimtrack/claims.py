@@ -1,7 +1,7 @@
 """Claims: the propositions of a statement's content, and the statement's stance toward each.
 
-A content can hold several clauses ("Wagner fighters had left X *and had been
-replaced* by regular troops", "Russia sent units to X *while* Wagner troops
+A content can hold several clauses ("Redan fighters had left X *and had been
+replaced* by regular troops", "Russia sent units to X *while* Redan troops
 withdrew"); each clause head gives one proposition: a predicate class, an
 agent and a theme.
 
@@ -13,13 +13,13 @@ agent and a theme.
   lemma as its class, so the same words still group.
 - **Arguments** stand for a party or a place: "Russian forces", "Kyiv's
   forces" and "Moscow" are Russia / Ukraine / Russia (a modifier, possessive
-  or name read through the country lexicons); "Wagner Group forces" and
-  "Wagner fighters" are Wagner (``org_designators.tsv``); "the decimated city
+  or name read through the country lexicons); "Redan Group forces" and
+  "Redan fighters" are Redan (``org_designators.tsv``); "the besieged city
   of X" is X; "the city" or "the eastern settlement" is the place named
   last before it (``place_nouns.tsv``); "we" is the speaker's side; a clause
   with no subject of its own takes its conjunct's ("had left X and had been
   replaced"), or the speaker's ("Russia claimed *to have captured* X"), or
-  the owner of a claim noun ("*Moscow's* claims of having captured X").
+  the owner of a claim noun ("*Ankara's* claims of having captured X").
 - **Partial.** A theme reached through a part ("territory on the *outskirts*
   of the city", ``partitives.tsv``) makes the claim partial.
 
@@ -179,7 +179,7 @@ def _clauses(
     for head in heads:
         add(head, _claim_owner(head, inside, lex))
     if not out:
-        # a content headed by a claim noun: "Moscow's repeated claims of having captured X"
+        # a content headed by a claim noun: "Ankara's repeated claims of having captured X"
         for tok in tokens:
             if tok.head.i not in inside and tok.lemma_.lower() in lex.reporting_nouns:
                 verb = next(
@@ -195,7 +195,7 @@ def _clauses(
 
 
 def _claim_owner(tok: Token, inside: set[int], lex: Lexicons) -> str | None:
-    """Whose claim a subjectless clause reports: "*Moscow's* claims of having captured X"."""
+    """Whose claim a subjectless clause reports: "*Ankara's* claims of having captured X"."""
     head = tok
     while head.head.i != head.i and head.head.i in inside:
         head = head.head
@@ -516,7 +516,7 @@ def _party_name(tok: Token, lex: Lexicons) -> str | None:
 
 
 def _is_name(tok: Token) -> bool:
-    """A proper name, also where the small model tags one as a noun or adverb ("left *Bakhmut*")."""
+    """A proper name, also where the small model tags one as a noun or adverb ("left *Kherson*")."""
     if not tok.text[:1].isupper():
         return False
     if tok.pos_ == "PROPN":
@@ -562,7 +562,7 @@ def _entity_tokens(tok: Token) -> SpacySpan | tuple[Token]:
 
 
 def _place_before(tok: Token, lex: Lexicons) -> str | None:
-    """The place named last before a place noun ("the city" after "in Bakhmut"), not a country."""
+    """The place named last before a place noun ("the city" after "in Kherson"), not a country."""
     for ent in reversed(doc_ents(tok.doc)):
         if ent.end > tok.i or ent.label_ not in _PLACE_LABELS | {"ORG"}:
             continue

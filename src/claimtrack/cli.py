@@ -377,7 +377,7 @@ def propositions(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any
     """List propositions across the ledger: what is claimed of whom, by how many statements.
 
     A proposition is a predicate class with an agent and a theme
-    ("control(Russia, Bakhmut)": "captured", "took control of" and "fell to"
+    ("control(Russia, Kherson)": "captured", "took control of" and "fell to"
     are one class). Statements from any article join it, with their stance.
 
     \b

@@ -172,7 +172,7 @@ class Proposition:
     ``object`` the theme (what or where it is done to), whatever the voice:
     "the town fell to Russian forces" has subject "Russian forces", object
     "the town". ``subject_name`` / ``object_name`` are what they stand for
-    ("Russia", "Bakhmut"). ``key`` hashes the class and the two names, not the
+    ("Russia", "Kherson"). ``key`` hashes the class and the two names, not the
     polarity, so "X controls Y" and "X does not control Y" share it and differ
     in stance. ``partial`` is the words that make it a claim about a part
     ("the *outskirts* of the city").
@@ -191,7 +191,7 @@ class Proposition:
 
     @property
     def label(self) -> str:
-        """A readable form: ``control(Russia, Bakhmut)``; ``?`` for an unknown argument."""
+        """A readable form: ``control(Russia, Kherson)``; ``?`` for an unknown argument."""
         return f"{self.predicate_class or self.predicate}({self.subject_name or '?'}, {self.object_name or '?'})"
 
 

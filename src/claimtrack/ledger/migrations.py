@@ -237,7 +237,7 @@ CREATE TABLE claims (
     subject_start   INTEGER,
     subject_end     INTEGER,
     subject_text    TEXT,
-    object_name     TEXT,                         -- the theme: "Bakhmut"
+    object_name     TEXT,                         -- the theme: "Kherson"
     object_key      TEXT NOT NULL,
     object_start    INTEGER,
     object_end      INTEGER,

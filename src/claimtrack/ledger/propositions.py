@@ -5,11 +5,11 @@ adding an article changes the answers without reprocessing anything else, and
 re-adding one changes nothing.
 
 **Groups.** A proposition is a predicate class with an agent and a theme
-("control(Russia, Bakhmut)"). Its group holds, each with a score:
+("control(Russia, Kherson)"). Its group holds, each with a score:
 
 - the claims with its key (score 1.0);
 - the claims of the same class that leave one argument unnamed and agree on the
-  other ("Wagner troops withdrew" joins withdraw(Wagner, Bakhmut)), with the
+  other ("Redan troops withdrew" joins withdraw(Redan, Kherson)), with the
   stance they give (score 0.8). A claim joins every such proposition;
   propositions with an unnamed argument are listed only when no named one takes
   their claims;

@@ -126,7 +126,7 @@ class Lexicons:
     exclusive_classes: frozenset[str]  # "control": asserting it of one agent denies it of another
     partitives: frozenset[str]  # "outskirts", "parts": a claim about a part of X
     place_nouns: frozenset[str]  # "city", "town": "the city" stands for the place named before
-    org_designators: frozenset[str]  # "group": "Wagner Group" and "Wagner" are one party
+    org_designators: frozenset[str]  # "group": "Redan Group" and "Redan" are one party
     digest: str  # sha256 of every file's bytes and the pycountry version: stamps analyses
 
     def country_of(self, word: str) -> str | None:
