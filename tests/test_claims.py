@@ -263,7 +263,8 @@ BODY = "X said Y. " * 8
 
 def make_article(name: str, published: date, specs: list[dict[str, Any]]) -> Analysis:
     """An article "NAME\\nX said Y. X said Y. ..." whose n-th "said" is the n-th spec:
-    {"actor", "side", "claims": [(class, agent, theme, stance)], "day", "repeats"}."""
+    {"actor", "side", "claims": [(class, agent, theme, stance)], "day", "repeats", "with"}, where
+    "with" is a list of (actor, side) a joint source names after the first."""
     text = f"{name}\n{BODY}"
     base = len(name) + 1
     article = Article(
@@ -283,6 +284,10 @@ def make_article(name: str, published: date, specs: list[dict[str, Any]]) -> Ana
                 side,
                 (Span.of(text, at, at + 1),),
             )
+        for joint, side_name in spec.get("with", ()):
+            if joint not in actors:
+                side = Side(side_name, Span.of(text, at, at + 1)) if side_name else None
+                actors[joint] = Actor(stable_id(joint), joint, "organisation", (), side, (Span.of(text, at, at + 1),))
         actor = actors[spec["actor"]]
         cue, content = Span.of(text, at + 2, at + 6), Span.of(text, at + 7, at + 8)
         attr = Attribution(
@@ -303,6 +308,7 @@ def make_article(name: str, published: date, specs: list[dict[str, Any]]) -> Ana
         statements.append(Statement(
             attr, actor.actor_id, Channel("statement"), time, None, (),
             claims[0].proposition, claims[0].stance, claims=tuple(claims),
+            co_actor_ids=tuple(actors[joint].actor_id for joint, _ in spec.get("with", ())),
         ))  # fmt: skip
     return Analysis(article, (), tuple(actors.values()), tuple(statements), STAMP)
 
@@ -429,6 +435,48 @@ def test_same_side_is_no_dispute_and_no_corroboration(tmp_path: Path, lex: Lexic
         assert led.disputes() == []
 
 
+def test_joint_source_speaks_for_each_actor(tmp_path: Path, lex: Lexicons) -> None:
+    joint = make_article("joint", date(2023, 6, 4), [
+        {"actor": "Ministry", "side": "Russia", "with": [("Redan Group", "Redan")],
+         "claims": [("control", "Russia", "Kherson", "asserts")]},
+        {"actor": "Mayor", "side": "Ukraine", "claims": [("control", "Russia", "Kherson", "denies")]},
+        {"actor": "Agency", "side": None, "with": [("Institute", None)],
+         "claims": [("attack", "Russia", "Odesa", "asserts")]},
+    ])  # fmt: skip
+    with Ledger(tmp_path / "joint.db", lex) as led:
+        assert led.add(joint) == "added"
+        assert led.counts()["statement_co_actors"] == 2
+        (dispute,) = led.disputes()
+        assert dispute["asserted_by"] == ["Redan", "Russia"]  # both speakers of one statement
+        assert dispute["statements"] == 2  # still two statements
+        rows = {st["actor"]: st for st in dispute["statements_list"]}
+        assert rows["Redan Group"]["joint_with"] == "Ministry"
+        assert rows["Ministry"]["joint_with"] is None
+        assert rows["Redan Group"]["statement_id"] == rows["Ministry"]["statement_id"]
+        # two actors without sides who said it together are one source, not a corroboration
+        assert led.corroborations() == []
+        # the co-actor's timeline finds the joint statement; the first actor's name does not
+        assert [e["actor"] for e in led.timeline(actor="redan")["entries"]] == ["Redan Group"]
+        assert [e["actor"] for e in led.timeline(actor="ministry")["entries"]] == ["Ministry"]
+        stored = led.analysis(joint.article.id)
+        assert stored is not None and [s.co_actor_ids for s in stored.statements] == [
+            s.co_actor_ids for s in joint.statements
+        ]
+        assert led.add(joint) == "unchanged"
+
+
+@pytest.mark.model
+def test_reference_article_joint_source(seed: Analysis) -> None:
+    insisted = next(s for s in seed.statements if s.attribution.cue.text == "have insisted")
+    actors = {a.actor_id: a for a in seed.actors}
+    assert actors[insisted.actor_id or ""].name == "Russia's defense ministry"
+    assert [actors[i].name for i in insisted.co_actor_ids] == ["Wagner Group"]
+    (mention,) = [m for m in actors[insisted.co_actor_ids[0]].mentions if m.start > 1000]
+    assert mention.text.startswith("the Wagner Group")
+    # a source with no conjunct has none
+    assert all(not s.co_actor_ids for s in seed.statements if " and " not in (s.attribution.source or Span(0, 0, "")).text)
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -444,6 +492,7 @@ def test_cli_disputes_and_corroborations_on_the_reference_article(tmp_path: Path
     control = next(d for d in disputes if d["predicate_class"] == "control")
     assert control["proposition"] == "control(Russia, Bakhmut)"
     assert "Russia" in control["asserted_by"] and "Ukraine" in control["denied_by"]
+    assert "Wagner Group" in control["asserted_by"]  # "Russia's defense ministry and the Wagner Group"
     text = SEED.read_text(encoding="utf-8")
     for st in control["statements_list"]:
         assert text[st["cue_start"] : st["cue_end"]] == st["cue"]

@@ -215,6 +215,7 @@ def test_create_and_reopen_keeps_data(db: Path) -> None:
         "ledger_actors": 2,
         "actor_aliases": 4,  # each: its name and its one title
         "claims": 1,
+        "statement_co_actors": 0,
     }
 
 
@@ -235,6 +236,7 @@ def test_new_ledger_is_versioned_and_in_wal_mode(db: Path) -> None:
         "actor_keys",
         "actor_aliases",
         "claims",
+        "statement_co_actors",
     }
 
 
@@ -346,6 +348,7 @@ def write_version_1_ledger(
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
         patch.setattr(store, "STATEMENT_COLUMNS", statement_columns_before(1))
         patch.setattr(store, "_insert_claims", lambda conn, analysis: None)  # claims: version 6
+        patch.setattr(store, "_insert_co_actors", lambda conn, analysis: None)  # version 7
         with closing(sqlite3.connect(path, isolation_level=None)) as conn:
             assert migrations.migrate(conn, str(path)) == 1
             conn.execute("BEGIN")

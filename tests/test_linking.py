@@ -294,6 +294,7 @@ def test_version_3_ledger_is_linked_when_opened(
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
         patch.setattr(store, "STATEMENT_COLUMNS", statement_columns_before(3))
         patch.setattr(store, "_insert_claims", lambda conn, analysis: None)  # claims: version 6
+        patch.setattr(store, "_insert_co_actors", lambda conn, analysis: None)  # version 7
         with closing(sqlite3.connect(path, isolation_level=None)) as conn:
             assert migrations.migrate(conn, str(path)) == 3
             conn.execute("BEGIN")

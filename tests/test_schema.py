@@ -184,7 +184,7 @@ def test_schema_ships_inside_the_package() -> None:
 ADDED_IN_MINOR = {
     "article": {"author", "raw_sha256", "raw_path"},
     "place": {"name"},
-    "statement": {"content_times", "claims"},
+    "statement": {"content_times", "claims", "co_actor_ids"},
     "proposition": {"predicate_class", "subject_name", "object_name", "predicate_span", "partial"},
     "stance": {"reason"},
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from spacy.language import Language
 
 from claimtrack import tagger
 from claimtrack.errors import ModelError
@@ -180,3 +181,15 @@ def test_span_model_chooses_among_the_options(nlp) -> None:  # type: ignore[no-u
     assert set(found.tagged.content) == set(options[-1][0])
     [shipped] = [c for c in tagger.candidates(ctx, model) if c.tagged.head == 2]
     assert [doc[i].text for i in shipped.tagged.content] == ["the", "bridge", "would", "reopen"]
+
+
+@pytest.mark.model
+def test_a_cues_medium_is_not_content(nlp: Language) -> None:
+    doc = nlp("The institute wrote in its Saturday assessment. The senator commented on the verdict.")
+    ctx = tagger.DocContext(doc, [], media=frozenset({"assessment"}))
+    wrote, commented = doc[2], doc[10]
+    assert (wrote.text, commented.text) == ("wrote", "commented")
+    assessment = frozenset(range(4, 7))  # "its Saturday assessment"
+    assert tagger._is_medium(ctx, wrote, assessment)
+    assert not tagger._is_medium(tagger.DocContext(doc, []), wrote, assessment)  # not a medium word
+    assert not tagger._is_medium(ctx, commented, frozenset(range(12, 14)))  # "on the verdict": a topic

@@ -57,11 +57,13 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 
 def resolve_actors(
     doc: Doc, attributions: Sequence[Attribution], article: Article, lex: Lexicons
-) -> tuple[list[Actor], dict[str, str]]:
+) -> tuple[list[Actor], dict[str, str], dict[str, tuple[str, ...]]]:
     """Group the sources of ``attributions`` into actors.
 
-    Returns the actors and a map attribution id -> actor id. Attributions
-    without a source have no entry.
+    Returns the actors, a map attribution id -> actor id, and a map attribution
+    id -> the actors a joint source names after the first ("the ministry *and
+    the Redan Group* said": both speak). Attributions without a source have no
+    entry.
 
     "Maria Ivanova told ... Ivanova said" -> one actor "Maria Ivanova".
     """
@@ -69,6 +71,7 @@ def resolve_actors(
     persons = _person_entities(doc)
     short_forms = _short_forms(doc)
     links: dict[str, int] = {}
+    joint: dict[str, list[int]] = {}
     for attr in sorted(attributions, key=lambda a: a.cue.start):
         if attr.source is None:
             continue
@@ -76,13 +79,56 @@ def resolve_actors(
         if src is None or not len(src):
             continue
         links[attr.id] = _assign(src, clusters, persons, lex, article, short_forms)
+        others = [_assign(part, clusters, persons, lex, article, short_forms) for part in _joint_sources(src)]
+        others = [k for k in dict.fromkeys(others) if k != links[attr.id]]
+        if others:
+            joint[attr.id] = others
     for cluster in clusters:
         if cluster.side is None and cluster.kind in ("organisation", "group"):
             cluster.side = _description_side(cluster, doc, lex)
         if cluster.side is None:
             cluster.side = _own_side(cluster, lex)
     actors = [_to_actor(c, article) for c in clusters]
-    return _merge_same_ids(actors, links)
+    merged, actor_of = _merge_same_ids(actors, links)
+    co_actors = {
+        aid: ids
+        for aid, ks in joint.items()
+        if (ids := tuple(dict.fromkeys(i for i in (actors[k].actor_id for k in ks) if i != actor_of[aid])))
+    }
+    return merged, actor_of, co_actors
+
+
+def _joint_sources(src: SpacySpan) -> list[SpacySpan]:
+    """The other parties of a joint source: "the ministry *and the Redan Group*", "X, Y *and Z*".
+
+    Each conjunct of the source's head that is a noun joined by "and" (its
+    own conjuncts left out), as a span; a conjunct inside a modifier ("X and Y
+    officials") is not one, nor is a coordinated title ("president and CEO
+    Maria Petrova": the conjunct is not the head's).
+    """
+    head = src.root
+    if head.pos_ not in ("PROPN", "NOUN") or not any(
+        t.dep_ == "cc" and t.lower_ in ("and", "&") for t in src
+    ):
+        return []
+    out: list[SpacySpan] = []
+    todo = [c for c in head.children if c.dep_ == "conj"]
+    while todo:
+        conj = todo.pop(0)
+        if conj.pos_ not in ("PROPN", "NOUN") or not (src.start <= conj.i < src.end):
+            continue
+        nested = [c for c in conj.children if c.dep_ == "conj"]
+        todo.extend(nested)
+        skip = {t.i for c in conj.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+        toks = [t.i for t in conj.subtree if t.i not in skip and src.start <= t.i < src.end]
+        lo, hi = min(toks), max(toks) + 1
+        doc = src.doc
+        while hi > lo + 1 and (doc[hi - 1].is_punct or doc[hi - 1].dep_ == "cc"):
+            hi -= 1
+        while lo < hi - 1 and doc[lo].is_punct:
+            lo += 1
+        out.append(doc[lo:hi])
+    return out
 
 
 def _merge_same_ids(actors: list[Actor], links: dict[str, int]) -> tuple[list[Actor], dict[str, str]]:

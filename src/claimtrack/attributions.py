@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -77,13 +78,15 @@ def find_quotes(text: str) -> tuple[list[Quote], list[str]]:
 
 
 def extract_attributions(
-    doc: Doc, article: Article, model: tagger.TaggerModel | None = None
+    doc: Doc, article: Article, model: tagger.TaggerModel | None = None, media: AbstractSet[str] = frozenset()
 ) -> list[Attribution]:
     """Find every attribution in a parsed article.
 
     ``doc`` is the parse of the article's analysis text (same length as
     ``article.text``), so token offsets are article offsets. ``model`` is the
-    attribution tagger (default: the one shipped in the package).
+    attribution tagger (default: the one shipped in the package); ``media``
+    the channel nouns and platforms a content may not be only ("wrote in *its
+    assessment*"), ``Lexicons.media``.
 
     "Russian forces do not control the city, the minister said on Friday." ->
     indirect; source "the minister", cue "said", content "Russian forces do
@@ -92,7 +95,7 @@ def extract_attributions(
     model = model or tagger.default_model()
     quotes, notes = find_quotes(doc_text(doc))
     spans = [(q.start, q.end) for q in quotes]
-    ctx = tagger.DocContext(doc, spans)
+    ctx = tagger.DocContext(doc, spans, media)
     found = [_found(doc, t, ctx) for t in tagger.tag_doc(doc, spans, model, ctx)]
     _attach_notes(doc, found, notes)
     return [_to_record(f, article, quotes) for f in found]

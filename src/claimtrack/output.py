@@ -116,7 +116,7 @@ PROPOSITION_COLUMNS = (
     "asserts", "denies", "hedges", "partial", "first_date", "last_date",
 )  # fmt: skip
 GROUP_STATEMENT_COLUMNS = (
-    "proposition_key", "proposition", "stance", "score", "reason", "actor", "side", "date", "date_end",
+    "proposition_key", "proposition", "stance", "score", "reason", "actor", "joint_with", "side", "date", "date_end",
     "date_precision", "channel", "platform", "cue", "cue_start", "cue_end", "content", "content_start",
     "content_end", "article_id", "publisher", "article_title", "url", "statement_id",
 )  # fmt: skip
@@ -223,7 +223,8 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = TAB
         if row.get("date_precision") == "published":
             date = f"{date} (pub.)"
         body.append([
-            _short(row.get("actor") or row.get("source_text") or "—", 28),
+            _short((row.get("actor") or row.get("source_text") or "—")
+                   + (f" (with {row['joint_with']})" if row.get("joint_with") else ""), 28),
             _short(row.get("side") or "", 18),
             row.get("cue") or "",
             _short(row.get("content") or "", content_width * 3),

@@ -115,9 +115,12 @@ def analyze_doc(
     model: tagger.TaggerModel | None = None,
 ) -> Analysis:
     """All doc-level stages on one parsed article; the Doc is dropped after this."""
-    attrs = attributions.extract_attributions(doc, article, model)
-    actors, actor_of = resolve_actors(doc, attrs, article, lex)
-    statements = [_statement(doc, a, article, actor_of.get(a.id), lex) for a in attrs]
+    attrs = attributions.extract_attributions(doc, article, model, lex.media)
+    actors, actor_of, co_actors = resolve_actors(doc, attrs, article, lex)
+    statements = [
+        replace(_statement(doc, a, article, actor_of.get(a.id), lex), co_actor_ids=co_actors.get(a.id, ()))
+        for a in attrs
+    ]
     statements = _with_claims(doc, statements, actors, lex)
     statements = _inherit_context(doc, statements, actors, article, lex)
     statements.sort(key=lambda s: (s.attribution.cue.start, s.attribution.cue.end))

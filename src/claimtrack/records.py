@@ -234,6 +234,8 @@ class Statement:
     content_times: tuple[TimeRef, ...] = ()
     #: every proposition of the content with its stance; the first is ``proposition``/``stance``
     claims: tuple[Claim, ...] = ()
+    #: the other actors of a joint source ("the ministry and the Redan Group said"), who speak too
+    co_actor_ids: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

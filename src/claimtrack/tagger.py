@@ -163,8 +163,10 @@ def cached_model(directory: str | Path | None = None) -> TaggerModel:
 class DocContext:
     """Per-document facts the features read: quotation membership, sentence index."""
 
-    def __init__(self, doc: Doc, quotes: Sequence[tuple[int, int]]):
+    def __init__(self, doc: Doc, quotes: Sequence[tuple[int, int]], media: AbstractSet[str] = frozenset()):
         self.doc = doc
+        #: channel nouns and platforms (lower-case): a cue's "in/on X" with one of them is not content
+        self.media = media
         n = len(doc)
         self.quote_of = np.full(n, -1, dtype=np.int32)
         starts = np.fromiter((t.idx for t in doc), dtype=np.int64, count=n)
@@ -443,12 +445,35 @@ def candidates(ctx: DocContext, model: TaggerModel) -> list[Candidate]:
     cue_sents = {int(ctx.sent_of[g[0]]) for g in groups}
     for g, c, source, options in role_options(ctx, model, groups):
         span_scores = model.span.scores([hash_features(f) for _, f in options])[:, 0]
-        content = set(options[int(np.argmax(span_scores))][0])
+        ranked = sorted(range(len(options)), key=lambda j: -span_scores[j])
+        best = next((j for j in ranked if not _is_medium(ctx, c, options[j][0])), ranked[0])
+        content = set(options[best][0])
         more = continuation(ctx, c, content, model, cue_sents) - source
         feats = keep_features(ctx, g, c, source, content, bool(more), [cue_scores[i] for i in g])
         tagged = Tagged(tuple(g), c.i, tuple(sorted(source)), tuple(sorted(content | more)))
         out.append(Candidate(tagged, feats))
     return out
+
+
+#: Prepositions that introduce where something was said ("wrote *in* its assessment", "said *on* X").
+MEDIUM_PREPS = frozenset({"in", "on", "via", "through"})
+
+
+def _is_medium(ctx: DocContext, c: Token, toks: AbstractSet[int]) -> bool:
+    """Whether a content span is only the medium the cue names: the object of one of its
+    prepositions, a channel noun or platform (``DocContext.media``) with no clause of its
+    own ("wrote in *its Saturday assessment*"; not "commented on *the death*").
+
+    Channel and content are different roles, so such a span is never the content;
+    "wrote in a post *that ...*" (a clause under the object) is allowed.
+    """
+    top = _top(ctx, toks)
+    prep = top.head
+    if top.dep_ != "pobj" or prep.head.i != c.i or prep.lower_ not in MEDIUM_PREPS:
+        return False
+    if top.lemma_.lower() not in ctx.media and top.lower_ not in ctx.media:
+        return False
+    return not any(ctx.doc[i].pos_ in ("VERB", "AUX") for i in toks)
 
 
 def role_options(

@@ -261,6 +261,24 @@ def claims_sql() -> str:
     return CLAIMS_SQL
 
 
+CO_ACTORS_SQL = """
+-- schema 7: joint sources. "The ministry and the Redan Group said ...": the
+-- statement's actor_id is the ministry; the group speaks too.
+CREATE TABLE statement_co_actors (
+    statement_id TEXT NOT NULL REFERENCES statements (id) ON DELETE CASCADE,
+    article_id   TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    position     INTEGER NOT NULL,               -- order in the source, from 0
+    actor_id     TEXT NOT NULL,                  -- an actor_id of this article's actors
+    PRIMARY KEY (statement_id, position)
+);
+CREATE INDEX statement_co_actors_article ON statement_co_actors (article_id);
+"""
+
+
+def co_actors_sql() -> str:
+    return CO_ACTORS_SQL
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, sources, actors, statements", schema_sql),
     Migration(2, "authors, raw-input provenance, article versions", article_versions_sql),
@@ -268,6 +286,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "actors across articles", ledger_actors_sql),
     Migration(5, "place names and content dates", place_names_sql),
     Migration(6, "claims: propositions with their arguments, stance 'partial'", claims_sql),
+    Migration(7, "joint sources: a statement's co-actors", co_actors_sql),
 )
 
 

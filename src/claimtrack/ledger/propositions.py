@@ -30,6 +30,11 @@ for different sides, or, for speakers with no side, are different actors
 across the ledger; a claim that only repeats another statement ("according to
 X") does not count.
 
+A joint source ("the ministry *and the Redan Group* said") gives each of its
+actors a voice: every claim counts once per speaker, the co-actors' entries
+marked ``joint_with`` the first actor. For corroboration the speakers of
+one joint statement count as one source: they said it together.
+
 **Timeline**: a group's (or an actor's) claims ordered by the date each
 statement was made, falling back to the article's publication date
 (``date_precision`` "published"), with each speaker's latest word.
@@ -52,20 +57,37 @@ from claimtrack.ledger.queries import _DATED_STATEMENTS, CONTENT_JOINER, _fold
 DIRECT, UNNAMED, EXCLUSIVE = 1.0, 0.8, 0.9
 _ASSERTING = ("asserts", "hedges")
 
+# Every claim once per speaker: the statement's actor (speaker 0), then each
+# co-actor of a joint source ("the ministry and the Redan Group said").
 _CLAIMS = (
     _DATED_STATEMENTS.replace("SELECT * FROM dated", "")
-    + """
-SELECT c.*, d.actor_name, d.side, d.ledger_actor_id, d.ledger_actor_name, d.ledger_actor_side,
+    + """,
+spoken AS (
+    SELECT d.id AS sid, 0 AS speaker, d.actor_name AS sp_name, d.side AS sp_side,
+        d.ledger_actor_id AS sp_lid, d.ledger_actor_name AS sp_lname,
+        d.ledger_actor_side AS sp_lside, COALESCE(d.actor_name, d.source_text) AS sp_text,
+        NULL AS joint_with
+    FROM dated AS d
+    UNION ALL
+    SELECT ca.statement_id, ca.position + 1, x.name, x.side, x.ledger_actor_id, la.name, la.side,
+        x.name, s.actor_name
+    FROM statement_co_actors AS ca
+    JOIN statements AS s ON s.id = ca.statement_id
+    JOIN actors AS x ON x.article_id = ca.article_id AND x.actor_id = ca.actor_id
+    LEFT JOIN ledger_actors AS la ON la.id = x.ledger_actor_id
+)
+SELECT c.*, sp.speaker, sp.joint_with, sp.sp_name AS actor_name, sp.sp_side AS side,
+    sp.sp_lid AS ledger_actor_id, sp.sp_lname AS ledger_actor_name, sp.sp_lside AS ledger_actor_side,
     d.stmt_date, d.stmt_date_end, d.stmt_date_precision, d.article_title, d.publisher, d.url,
     d.published, d.cue_text, d.cue_start, d.cue_end, d.content, d.channel_type,
-    d.channel_platform, d.source_text, d.place_name, d.place_text
-FROM claims AS c JOIN dated AS d ON d.id = c.statement_id
+    d.channel_platform, sp.sp_text AS source_text, d.place_name, d.place_text
+FROM claims AS c JOIN dated AS d ON d.id = c.statement_id JOIN spoken AS sp ON sp.sid = c.statement_id
 """
 )
 
 _ACTOR_FILTER = (
-    "(instr(claimtrack_fold(d.actor_name), :actor) > 0 OR instr(claimtrack_fold(d.source_text), :actor) > 0"
-    " OR EXISTS (SELECT 1 FROM actor_aliases AS al WHERE al.ledger_actor_id = d.ledger_actor_id"
+    "(instr(claimtrack_fold(sp.sp_name), :actor) > 0 OR instr(claimtrack_fold(sp.sp_text), :actor) > 0"
+    " OR EXISTS (SELECT 1 FROM actor_aliases AS al WHERE al.ledger_actor_id = sp.sp_lid"
     " AND instr(al.alias, :actor_alias) > 0))"
 )
 
@@ -101,7 +123,7 @@ def _claim_rows(
 ) -> list[sqlite3.Row]:
     sql = _CLAIMS + (f" WHERE {where}" if where else "")
     return conn.execute(
-        sql + " ORDER BY d.stmt_date IS NULL, d.stmt_date, c.article_id, d.cue_start, c.position",
+        sql + " ORDER BY d.stmt_date IS NULL, d.stmt_date, c.article_id, d.cue_start, c.position, sp.speaker",
         params or {},
     ).fetchall()
 
@@ -165,11 +187,12 @@ def groups(conn: sqlite3.Connection, exclusive: Iterable[str]) -> list[_Group]:
                     g.members.append(_Member(m.row, stance, EXCLUSIVE, reason))
     out = [g for g in by_key.values() if g.key not in merged]
     for g in out:
-        best: dict[str, _Member] = {}
-        for m in g.members:  # one entry per statement: its most direct way in
-            kept = best.get(m.row["statement_id"])
+        best: dict[tuple[str, int], _Member] = {}
+        for m in g.members:  # one entry per statement and speaker: its most direct way in
+            who = (m.row["statement_id"], m.row["speaker"])
+            kept = best.get(who)
             if kept is None or m.score > kept.score:
-                best[m.row["statement_id"]] = m
+                best[who] = m
         g.members = list(best.values())
         g.members.sort(
             key=lambda m: (
@@ -245,6 +268,7 @@ def _statement(m: _Member) -> dict[str, Any]:
         "actor": row["actor_name"],
         "ledger_actor": row["ledger_actor_name"],
         "side": _side(row),
+        "joint_with": row["joint_with"],
         "stance": m.stance,
         "score": m.score,
         "reason": m.reason,
@@ -363,22 +387,42 @@ def corroborations(
             for m in _keep(g, since, until, place, side)
             if m.stance in _ASSERTING and not m.row["repeats"]
         ]
-        sources: dict[str, list[_Member]] = defaultdict(list)
-        for m in members:
-            sources[_speaker(m.row)].append(m)
+        sources = _sources(members)
         if len(sources) < max(2, min_sources):
             continue
         out.append(
             {
                 **_summary(g, members),
                 "independent_sources": len(sources),
-                "sources": sorted(_display_side(ms[0].row) for ms in sources.values()),
+                "sources": sorted(_display_side(ms[0].row) for ms in sources),
                 "independence": "speakers of different sides (or, without a side, different actors)",
                 "statements_list": [_statement(m) for m in members],
             }
         )
     out.sort(key=lambda c: (-c["independent_sources"], -c["articles"], c["proposition"]))
     return out
+
+
+def _sources(members: Sequence[_Member]) -> list[list[_Member]]:
+    """Members by independent source: by speaker (``_speaker``), the speakers of one joint
+    statement taken as one source."""
+    parent: dict[str, str] = {}
+
+    def find(k: str) -> str:
+        while parent.setdefault(k, k) != k:
+            k = parent[k]
+        return k
+
+    first_of: dict[str, str] = {}
+    for m in members:
+        key = find(_speaker(m.row))
+        other = first_of.setdefault(m.row["statement_id"], key)
+        if find(other) != key:
+            parent[key] = find(other)
+    sources: dict[str, list[_Member]] = defaultdict(list)
+    for m in members:
+        sources[find(_speaker(m.row))].append(m)
+    return list(sources.values())
 
 
 def timeline(

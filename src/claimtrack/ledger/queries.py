@@ -39,7 +39,7 @@ from claimtrack.records import (
 
 TABLES = (
     "articles", "article_sources", "article_versions", "exclusions", "actors", "statements",
-    "ledger_actors", "actor_aliases", "claims",
+    "ledger_actors", "actor_aliases", "claims", "statement_co_actors",
 )  # fmt: skip
 
 # Separates the parts of a split quote in the flat "content" column.
@@ -386,9 +386,18 @@ def _statements(conn: sqlite3.Connection, article_id: str) -> tuple[Statement, .
     )
     for c in claim_rows.fetchall():
         claims.setdefault(c["statement_id"], []).append(_claim(c))
+    co_actors: dict[str, list[str]] = {}
+    for c in conn.execute(
+        "SELECT statement_id, actor_id FROM statement_co_actors WHERE article_id = ?"
+        " ORDER BY statement_id, position",
+        (article_id,),
+    ).fetchall():
+        co_actors.setdefault(c["statement_id"], []).append(c["actor_id"])
     out = []
     for r in rows.fetchall():
         st = _statement(r)
+        if st.id in co_actors:
+            st = replace(st, co_actor_ids=tuple(co_actors[st.id]))
         mine = claims.get(st.id)
         if mine:  # the first claim is the statement's own proposition and stance
             st = replace(st, proposition=mine[0].proposition, stance=mine[0].stance, claims=tuple(mine))

@@ -322,6 +322,8 @@ def _drop_empty_claim_fields(statement: dict[str, Any]) -> None:
     """Leave out what schema 6 added when it is empty, so older fingerprints still match."""
     if not statement["claims"]:
         del statement["claims"]
+    if not statement["co_actor_ids"]:  # schema 7
+        del statement["co_actor_ids"]
     if statement["stance"]["reason"] is None:
         del statement["stance"]["reason"]
     prop = statement["proposition"]
@@ -423,7 +425,7 @@ def _update_article(conn: sqlite3.Connection, row: dict[str, object]) -> None:
 
 
 def _delete_children(conn: sqlite3.Connection, article_id: str) -> None:
-    for table in ("claims", "statements", "actors", "exclusions"):
+    for table in ("claims", "statement_co_actors", "statements", "actors", "exclusions"):
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
 
 
@@ -431,6 +433,7 @@ def _insert_children(conn: sqlite3.Connection, analysis: Analysis) -> None:
     _insert_exclusions(conn, analysis)
     _insert_actors(conn, analysis)
     _insert_statements(conn, analysis)
+    _insert_co_actors(conn, analysis)
     _insert_claims(conn, analysis)
 
 
@@ -615,6 +618,18 @@ def _statement_row(statement: Statement, position: int, actor: Actor | None) -> 
         "stance_label": statement.stance.label,
         "stance_evidence": _json(_spans(statement.stance.evidence)),
     }
+
+
+def _insert_co_actors(conn: sqlite3.Connection, analysis: Analysis) -> None:
+    rows = [
+        (s.id, s.attribution.article_id, n, actor_id)
+        for s in analysis.statements
+        for n, actor_id in enumerate(s.co_actor_ids)
+    ]
+    conn.executemany(
+        "INSERT INTO statement_co_actors (statement_id, article_id, position, actor_id) VALUES (?, ?, ?, ?)",
+        rows,
+    )
 
 
 CLAIM_COLUMNS = (

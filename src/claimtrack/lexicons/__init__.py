@@ -19,6 +19,7 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
@@ -128,6 +129,12 @@ class Lexicons:
     place_nouns: frozenset[str]  # "city", "town": "the city" stands for the place named before
     org_designators: frozenset[str]  # "group": "Redan Group" and "Redan" are one party
     digest: str  # sha256 of every file's bytes and the pycountry version: stamps analyses
+
+    @cached_property
+    def media(self) -> frozenset[str]:
+        """Words that name where something was said: channel nouns ("assessment", the last
+        word of "press conference") and platforms ("telegram"), lower-cased."""
+        return frozenset(p.split()[-1] for p in self.channels) | frozenset(self.platforms)
 
     def country_of(self, word: str) -> str | None:
         """The country a word names: its name, demonym, capital or seat of government; else None.
