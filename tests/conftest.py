@@ -95,3 +95,54 @@ def statement_columns_before(version: int) -> tuple[str, ...]:
     added = {5: ("place_name", "content_times")}
     dropped = {c for v, cols in added.items() if v > version for c in cols}
     return tuple(c for c in store.STATEMENT_COLUMNS if c not in dropped)
+
+
+# ---------------------------------------------------------------- the web view
+
+#: an article whose text tries to run script in the page; it must show as text
+INJECTED = (
+    "Mayor <script>window.claimtrackPwned = 1</script> Says Bridge Closed\n\n"
+    'The bridge will stay closed, the mayor said on Monday. "Nobody crosses <img src=x '
+    'onerror="window.claimtrackPwned = 2"> tonight," she told reporters.\n'
+)
+
+
+@pytest.fixture(scope="session")
+def web_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ledger holding the reference article and an article with markup in its text."""
+    import claimtrack
+
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    with claimtrack.Ledger(path) as led:
+        led.add(claimtrack.analyze(SEED.read_text(encoding="utf-8"), published=SEED_PUBLISHED,
+                                   title="Reference article", publisher="Newsweek"))
+        led.add(claimtrack.analyze(INJECTED, published=date(2023, 6, 5), title="Injected <b>title</b>",
+                                   publisher="Test"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def web_server(web_ledger: Path) -> Iterator[str]:
+    """``claimtrack serve`` on the web ledger, on a free loopback port; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from claimtrack.web import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(web_ledger), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the web view did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

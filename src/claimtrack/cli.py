@@ -351,6 +351,14 @@ def actors(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> N
     output.write_actors(rows, fmt or _default_format(), sys.stdout)
 
 
+def group_actor_filter(fn: F) -> F:
+    """--actor for the commands that list groups of statements."""
+    option = click.option(
+        "--actor", help="Only propositions a statement of this actor (name, alias or source words) takes part in."
+    )
+    return option(fn)
+
+
 def claim_filters(fn: F) -> F:
     """--since/--until/--place/--side, shared by the proposition commands."""
     options = [
@@ -367,6 +375,7 @@ def claim_filters(fn: F) -> F:
 @main.command()
 @db_option
 @claim_filters
+@group_actor_filter
 @click.option(
     "--min-statements", type=click.IntRange(min=1), default=1, show_default=True,
     help="Only propositions with at least this many statements.",
@@ -394,6 +403,7 @@ def propositions(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any
 @main.command()
 @db_option
 @claim_filters
+@group_actor_filter
 @output_options
 @click.pass_context
 def disputes(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) -> None:
@@ -417,6 +427,7 @@ def disputes(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) ->
 @main.command()
 @db_option
 @claim_filters
+@group_actor_filter
 @click.option(
     "--min-sources", type=click.IntRange(min=2), default=2, show_default=True,
     help="Only propositions asserted by at least this many independent sources.",
@@ -465,6 +476,48 @@ def timeline(ctx: click.Context, /, db: str, fmt: str | None, **filters: Any) ->
     with _open_ledger(ctx, db) as ledger:
         result = ledger.timeline(**filters)
     output.write_timeline(result, fmt or _default_format(), sys.stdout)
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines read the ledger.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on.")
+@click.option("--upgrade", is_flag=True,
+              help="First bring a ledger written by an older claimtrack to this version (the one write serve makes).")
+@click.pass_context
+def serve(ctx: click.Context, /, db: str, host: str, port: int, upgrade: bool) -> None:
+    """Browse the ledger in a web browser: articles with highlighted statements, actors,
+    propositions with a timeline chart, disputes and corroborations.
+
+    The ledger is opened read-only; every page is also JSON (add ".json" to its
+    path, or send "Accept: application/json"). Stop with Ctrl-C.
+
+    \b
+    Example:
+      claimtrack serve --db news.db            # then open http://127.0.0.1:8765/
+      claimtrack serve --db news.db --port 9000
+    """
+    import uvicorn
+
+    from claimtrack.web import create_app
+
+    _require_ledger(db)
+    if upgrade:
+        _open_ledger(ctx, db).close()
+    try:
+        app = create_app(db)
+    except ClaimtrackError as err:
+        _error(ctx, str(err), exc=True)
+        ctx.exit(2)
+    if host not in _LOOPBACK:
+        _error(ctx, f"warning: serving on {host}: anyone who can reach this address can read the ledger")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"claimtrack: serving {db} (read-only) at http://{shown}:{port}/ ; Ctrl-C to stop", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def _require_ledger(db: str) -> None:

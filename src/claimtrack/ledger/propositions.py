@@ -57,44 +57,47 @@ from claimtrack.ledger.queries import _DATED_STATEMENTS, CONTENT_JOINER, _fold
 DIRECT, UNNAMED, EXCLUSIVE = 1.0, 0.8, 0.9
 _ASSERTING = ("asserts", "hedges")
 
-# Every claim once per speaker: the statement's actor (speaker 0), then each
-# co-actor of a joint source ("the ministry and the Redan Group said").
+# Every claim with its statement's actor (speaker 0); ``_claim_rows`` adds a copy per
+# co-actor of a joint source ("the ministry and the Redan Group said"), speaker 1, 2, ...
 _CLAIMS = (
     _DATED_STATEMENTS.replace("SELECT * FROM dated", "")
-    + """,
-spoken AS (
-    SELECT d.id AS sid, 0 AS speaker, d.actor_name AS sp_name, d.side AS sp_side,
-        d.ledger_actor_id AS sp_lid, d.ledger_actor_name AS sp_lname,
-        d.ledger_actor_side AS sp_lside, COALESCE(d.actor_name, d.source_text) AS sp_text,
-        NULL AS joint_with
-    FROM dated AS d
-    UNION ALL
-    SELECT ca.statement_id, ca.position + 1, x.name, x.side, x.ledger_actor_id, la.name, la.side,
-        x.name, s.actor_name
-    FROM statement_co_actors AS ca
-    JOIN statements AS s ON s.id = ca.statement_id
-    JOIN actors AS x ON x.article_id = ca.article_id AND x.actor_id = ca.actor_id
-    LEFT JOIN ledger_actors AS la ON la.id = x.ledger_actor_id
-)
-SELECT c.*, sp.speaker, sp.joint_with, sp.sp_name AS actor_name, sp.sp_side AS side,
-    sp.sp_lid AS ledger_actor_id, sp.sp_lname AS ledger_actor_name, sp.sp_lside AS ledger_actor_side,
+    + """
+SELECT c.*, 0 AS speaker, NULL AS joint_with, d.actor_name, d.side, d.ledger_actor_id,
+    d.ledger_actor_name, d.ledger_actor_side,
     d.stmt_date, d.stmt_date_end, d.stmt_date_precision, d.article_title, d.publisher, d.url,
     d.published, d.cue_text, d.cue_start, d.cue_end, d.content, d.channel_type,
-    d.channel_platform, sp.sp_text AS source_text, d.place_name, d.place_text
-FROM claims AS c JOIN dated AS d ON d.id = c.statement_id JOIN spoken AS sp ON sp.sid = c.statement_id
+    d.channel_platform, COALESCE(d.actor_name, d.source_text) AS source_text, d.place_name, d.place_text
+FROM claims AS c JOIN dated AS d ON d.id = c.statement_id
 """
 )
 
+_CO_SPEAKERS = """
+SELECT ca.statement_id, ca.position + 1 AS speaker, x.name AS actor_name, x.side,
+    x.ledger_actor_id, la.name AS ledger_actor_name, la.side AS ledger_actor_side
+FROM statement_co_actors AS ca
+JOIN actors AS x ON x.article_id = ca.article_id AND x.actor_id = ca.actor_id
+LEFT JOIN ledger_actors AS la ON la.id = x.ledger_actor_id
+"""
+
 _ACTOR_FILTER = (
-    "(instr(claimtrack_fold(sp.sp_name), :actor) > 0 OR instr(claimtrack_fold(sp.sp_text), :actor) > 0"
-    " OR EXISTS (SELECT 1 FROM actor_aliases AS al WHERE al.ledger_actor_id = sp.sp_lid"
+    "(instr(claimtrack_fold(d.actor_name), :actor) > 0"
+    " OR instr(claimtrack_fold(COALESCE(d.actor_name, d.source_text)), :actor) > 0"
+    " OR EXISTS (SELECT 1 FROM actor_aliases AS al WHERE al.ledger_actor_id = d.ledger_actor_id"
     " AND instr(al.alias, :actor_alias) > 0))"
 )
+
+_CO_ACTOR_FILTER = (
+    "(instr(claimtrack_fold(x.name), :actor) > 0"
+    " OR EXISTS (SELECT 1 FROM actor_aliases AS al WHERE al.ledger_actor_id = x.ledger_actor_id"
+    " AND instr(al.alias, :actor_alias) > 0))"
+)
+
+Row = Mapping[str, Any]
 
 
 @dataclass(slots=True)
 class _Member:
-    row: sqlite3.Row
+    row: Row
     stance: str
     score: float
     reason: str | None
@@ -119,18 +122,79 @@ class _Group:
 
 
 def _claim_rows(
-    conn: sqlite3.Connection, where: str = "", params: Mapping[str, object] | None = None
-) -> list[sqlite3.Row]:
-    sql = _CLAIMS + (f" WHERE {where}" if where else "")
-    return conn.execute(
-        sql + " ORDER BY d.stmt_date IS NULL, d.stmt_date, c.article_id, d.cue_start, c.position, sp.speaker",
-        params or {},
-    ).fetchall()
+    conn: sqlite3.Connection,
+    where: str = "",
+    params: Mapping[str, object] | None = None,
+    co_where: str = "",
+) -> list[Row]:
+    """Claim rows (``where`` on the claim and its statement's actor), each followed by a
+    copy per co-actor of its statement (``co_where`` on the co-actor ``x``; with
+    ``co_where``, claims whose statement has a matching co-actor come too, as that
+    co-actor only)."""
+    order = " ORDER BY d.stmt_date IS NULL, d.stmt_date, c.article_id, d.cue_start, c.position"
+    rows: list[Row] = [dict(r) for r in conn.execute(_CLAIMS + (f" WHERE {where}" if where else "") + order, params or {})]
+    co_sql = _CO_SPEAKERS + " WHERE ca.statement_id IN (SELECT value FROM json_each(:ids))"
+    if co_where:
+        extra = conn.execute(_CO_SPEAKERS + f" WHERE {co_where}", params or {}).fetchall()
+        matched = {(r["statement_id"], r["speaker"]) for r in extra}
+        ids = sorted({r["statement_id"] for r in extra})
+        more = conn.execute(
+            _CLAIMS + " WHERE c.statement_id IN (SELECT value FROM json_each(:ids))" + order,
+            {"ids": json.dumps(ids)},
+        ).fetchall()
+        co = conn.execute(co_sql, {"ids": json.dumps(ids)}).fetchall()
+        return rows + [r for r in _with_co_speakers([dict(m) for m in more], co) if (r["statement_id"], r["speaker"]) in matched]
+    co = conn.execute(co_sql, {"ids": json.dumps(sorted({r["statement_id"] for r in rows}))}).fetchall()
+    return _with_co_speakers(rows, co)
 
 
-def groups(conn: sqlite3.Connection, exclusive: Iterable[str]) -> list[_Group]:
-    """Every proposition group of the ledger (see the module docstring)."""
-    rows = _claim_rows(conn)
+def _with_co_speakers(rows: Sequence[Row], co: Iterable[sqlite3.Row]) -> list[Row]:
+    by_statement: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    for r in co:
+        by_statement[r["statement_id"]].append(r)
+    if not by_statement:
+        return list(rows)
+    out: list[Row] = []
+    for row in rows:
+        out.append(row)
+        for speaker in sorted(by_statement.get(row["statement_id"], ()), key=lambda r: r["speaker"]):
+            out.append(
+                {
+                    **row,
+                    "speaker": speaker["speaker"],
+                    "joint_with": row["actor_name"],
+                    "actor_name": speaker["actor_name"],
+                    "side": speaker["side"],
+                    "ledger_actor_id": speaker["ledger_actor_id"],
+                    "ledger_actor_name": speaker["ledger_actor_name"],
+                    "ledger_actor_side": speaker["ledger_actor_side"],
+                    "source_text": speaker["actor_name"],
+                }
+            )
+    return out
+
+
+def groups(conn: sqlite3.Connection, exclusive: Iterable[str], key: str | None = None) -> list[_Group]:
+    """Every proposition group of the ledger (see the module docstring).
+
+    With ``key``, only the claims that can join that proposition's group are read
+    (its class, and its agent or its theme), so the group comes out as in the
+    whole ledger at a fraction of the cost; other groups in the answer may lack members.
+    """
+    if key is None:
+        rows = _claim_rows(conn)
+    else:
+        found = conn.execute(
+            "SELECT predicate_class, subject_key, object_key FROM claims WHERE proposition_key = ? LIMIT 1",
+            (key,),
+        ).fetchone()
+        if found is None:
+            return []
+        rows = _claim_rows(
+            conn,
+            "c.predicate_class = :cls AND (c.subject_key = :s OR c.object_key = :o)",
+            {"cls": found[0], "s": found[1], "o": found[2]},
+        )
     exclusive = frozenset(exclusive)
     by_key: dict[str, _Group] = {}
     for row in rows:
@@ -205,18 +269,30 @@ def groups(conn: sqlite3.Connection, exclusive: Iterable[str]) -> list[_Group]:
     return out
 
 
+def _selected(conn: sqlite3.Connection, exclusive: Iterable[str], key: str | None) -> list[_Group]:
+    """Every group, or with ``key`` the groups a query about that one proposition needs:
+    its own, and for an exclusive class the mirror groups on the same theme."""
+    if key is None:
+        return groups(conn, exclusive)
+    found = groups(conn, exclusive, key)
+    mine = next((g for g in found if g.key == key), None)
+    if mine is None:
+        return []
+    return [g for g in found if g.key == key or (g.cls == mine.cls and g.object_key == mine.object_key)]
+
+
 def _asserting(m: _Member) -> bool:
     """Whether a member supports its group: asserts, hedges, or claims a part (not denies, and a
     partial claim that another party holds part of the place partially denies)."""
     return m.stance in _ASSERTING or (m.stance == "partial" and m.score != EXCLUSIVE)
 
 
-def _side(row: sqlite3.Row) -> str | None:
+def _side(row: Row) -> str | None:
     side: str | None = row["side"] or row["ledger_actor_side"]
     return side
 
 
-def _speaker(row: sqlite3.Row) -> str:
+def _speaker(row: Row) -> str:
     """Who a statement's independence is judged by: its side, else its ledger actor, else its words."""
     side = _side(row)
     if side:
@@ -226,12 +302,17 @@ def _speaker(row: sqlite3.Row) -> str:
     return f"words:{linking.fold(row['actor_name'] or row['source_text'] or row['statement_id'])}"
 
 
-def _display_side(row: sqlite3.Row) -> str:
+def _display_side(row: Row) -> str:
     return _side(row) or row["ledger_actor_name"] or row["actor_name"] or row["source_text"] or "?"
 
 
 def _keep(
-    g: _Group, since: date | None, until: date | None, place: str | None, side: str | None
+    g: _Group,
+    since: date | None,
+    until: date | None,
+    place: str | None,
+    side: str | None,
+    actor: str | None = None,
 ) -> list[_Member]:
     members = g.members
     if since is not None:
@@ -252,6 +333,15 @@ def _keep(
     if side is not None:
         want = _fold(side) or ""
         if not any(want in (_fold(_display_side(m.row)) or "") for m in members):
+            return []
+    if actor is not None:
+        want = _fold(actor) or ""
+        if not any(
+            want in (_fold(name) or "")
+            for m in members
+            for name in (m.row["actor_name"], m.row["ledger_actor_name"], m.row["source_text"])
+            if name
+        ):
             return []
     return members
 
@@ -320,12 +410,14 @@ def propositions(
     until: date | None = None,
     place: str | None = None,
     side: str | None = None,
+    actor: str | None = None,
+    key: str | None = None,
     min_statements: int = 1,
 ) -> list[dict[str, Any]]:
     """One summary per proposition group, most statements first."""
     out = []
-    for g in groups(conn, exclusive):
-        members = _keep(g, since, until, place, side)
+    for g in _selected(conn, exclusive, key):
+        members = _keep(g, since, until, place, side, actor)
         if len({m.row["statement_id"] for m in members}) >= max(1, min_statements):
             out.append(_summary(g, members))
     out.sort(key=lambda s: (-s["statements"], -s["articles"], s["proposition"]))
@@ -339,11 +431,13 @@ def disputes(
     until: date | None = None,
     place: str | None = None,
     side: str | None = None,
+    actor: str | None = None,
+    key: str | None = None,
 ) -> list[dict[str, Any]]:
     """Groups asserted by one side and denied by another, with both sides' statements."""
     found = []
-    for g in groups(conn, exclusive):
-        members = [m for m in _keep(g, since, until, place, side) if not m.row["repeats"]]
+    for g in _selected(conn, exclusive, key):
+        members = [m for m in _keep(g, since, until, place, side, actor) if not m.row["repeats"]]
         asserting = {_display_side(m.row) for m in members if _asserting(m)}
         denying = {_display_side(m.row) for m in members if not _asserting(m)}
         if not asserting or not denying or not any(a != d for a in asserting for d in denying):
@@ -377,14 +471,16 @@ def corroborations(
     until: date | None = None,
     place: str | None = None,
     side: str | None = None,
+    actor: str | None = None,
+    key: str | None = None,
     min_sources: int = 2,
 ) -> list[dict[str, Any]]:
     """Groups asserted by at least ``min_sources`` independent sources."""
     out = []
-    for g in groups(conn, exclusive):
+    for g in _selected(conn, exclusive, key):
         members = [
             m
-            for m in _keep(g, since, until, place, side)
+            for m in _keep(g, since, until, place, side, actor)
             if m.stance in _ASSERTING and not m.row["repeats"]
         ]
         sources = _sources(members)
@@ -401,6 +497,26 @@ def corroborations(
         )
     out.sort(key=lambda c: (-c["independent_sources"], -c["articles"], c["proposition"]))
     return out
+
+
+def proposition(conn: sqlite3.Connection, exclusive: Iterable[str], key: str) -> dict[str, Any] | None:
+    """One group by its full key: its summary, every statement, and ``disputes`` (the disputes
+    it takes part in: its own, or its exclusive mirror's) and ``corroboration`` (or None).
+
+    Reads only the claims that can join the group (``groups`` with ``key``).
+    """
+    found = groups(conn, exclusive, key)
+    group = next((g for g in found if g.key == key), None)
+    if group is None:
+        return None
+    return {
+        **_summary(group, group.members),
+        "statements_list": [_statement(m) for m in group.members],
+        "disputes": disputes(conn, exclusive, key=key),
+        "corroboration": next(
+            (c for c in corroborations(conn, exclusive, key=key) if c["proposition_key"] == key), None
+        ),
+    }
 
 
 def _sources(members: Sequence[_Member]) -> list[list[_Member]]:
@@ -453,7 +569,7 @@ def timeline(
                 ]
     else:
         params = {"actor": _fold(actor), "actor_alias": linking.fold(actor or "")}
-        rows = _claim_rows(conn, _ACTOR_FILTER, params)
+        rows = _claim_rows(conn, _ACTOR_FILTER, params, co_where=_CO_ACTOR_FILTER)
         for row in rows:
             g = _Group(
                 row["proposition_key"],

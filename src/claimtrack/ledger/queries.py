@@ -84,6 +84,9 @@ _FILTERS = {
     "until": "stmt_date <= :until",
     "place": "instr(claimtrack_fold(coalesce(place_name, place_text)), :place) > 0",
     "article_id": "article_id = :article_id",
+    "ledger_actor_id": "(ledger_actor_id = :ledger_actor_id OR id IN (SELECT ca.statement_id"
+    " FROM statement_co_actors AS ca JOIN actors AS x ON x.article_id = ca.article_id"
+    " AND x.actor_id = ca.actor_id WHERE x.ledger_actor_id = :ledger_actor_id))",
 }
 
 _ORDER = " ORDER BY stmt_date IS NULL, stmt_date, article_id, cue_start, position"
@@ -97,6 +100,7 @@ def statements(
     place: str | None = None,
     article_id: str | None = None,
     side: str | None = None,
+    ledger_actor_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """Statements matching every given filter, one flat dict each.
 
@@ -107,6 +111,8 @@ def statements(
     where the same person is only named). ``since``/``until``
     keep statements whose date interval overlaps the range; with no resolved time
     the publication date stands in (``date_precision`` "published").
+    ``ledger_actor_id`` keeps one ledger actor's statements, those it makes
+    jointly with others included.
     Ordered by date, then article, then cue offset; undated statements last.
     """
     params: dict[str, object] = {
@@ -116,6 +122,7 @@ def statements(
         "until": None if until is None else until.isoformat(),
         "place": _fold(place),
         "article_id": article_id,
+        "ledger_actor_id": ledger_actor_id,
     }
     given = [name for name, value in params.items() if value is not None]
     where = " WHERE " + " AND ".join(_FILTERS[n] for n in given) if given else ""
@@ -491,7 +498,10 @@ def _proposition(row: sqlite3.Row) -> Proposition | None:
 _LEDGER_ACTORS = """
 SELECT la.*, (SELECT count(*) FROM statements AS s JOIN actors AS x
               ON x.article_id = s.article_id AND x.actor_id = s.actor_id
-              WHERE x.ledger_actor_id = la.id) AS statement_count
+              WHERE x.ledger_actor_id = la.id)
+           + (SELECT count(*) FROM statement_co_actors AS ca JOIN actors AS x
+              ON x.article_id = ca.article_id AND x.actor_id = ca.actor_id
+              WHERE x.ledger_actor_id = la.id) AS statement_count  -- joint statements too
 FROM ledger_actors AS la
 """
 

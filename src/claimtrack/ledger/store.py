@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import LedgerError
 from claimtrack.ledger import linking, propositions, queries
-from claimtrack.ledger.migrations import migrate, rollback
+from claimtrack.ledger.migrations import check_ledger, latest_version, migrate, rollback
 from claimtrack.records import Actor, Analysis, Article, Claim, Span, Statement, TimeRef, to_dict
 
 if TYPE_CHECKING:
@@ -47,11 +47,19 @@ class Ledger:
     """
 
     def __init__(
-        self, path: str | Path = "claimtrack.db", lexicons: lexicons_mod.Lexicons | None = None
+        self,
+        path: str | Path = "claimtrack.db",
+        lexicons: lexicons_mod.Lexicons | None = None,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self._lexicons = lexicons
-        self._conn: sqlite3.Connection | None = open_connection(self.path)
+        self.read_only = read_only
+        self._conn: sqlite3.Connection | None = (
+            open_read_only(self.path) if read_only else open_connection(self.path)
+        )
+        if read_only:
+            return
         try:
             self._link_pending()
         except BaseException:
@@ -140,11 +148,12 @@ class Ledger:
         place: str | None = None,
         article_id: str | None = None,
         side: str | None = None,
+        ledger_actor_id: str | None = None,
     ) -> list[dict[str, Any]]:
         """Statements as flat dicts, ordered by date, article, cue; see ``queries.statements``."""
         return queries.statements(
             self._db, actor=actor, since=since, until=until, place=place,
-            article_id=article_id, side=side,
+            article_id=article_id, side=side, ledger_actor_id=ledger_actor_id,
         )
 
     def actors(
@@ -188,6 +197,11 @@ class Ledger:
         """Propositions asserted by independent sources; see ``propositions.corroborations``."""
         return propositions.corroborations(self._db, self.lexicons.exclusive_classes, **filters)
 
+    def proposition(self, key: str) -> dict[str, Any] | None:
+        """One proposition group with every statement, and the disputes and corroboration it is
+        part of; None for an unknown key. See ``propositions.proposition``."""
+        return propositions.proposition(self._db, self.lexicons.exclusive_classes, key)
+
     def timeline(self, **filters: Any) -> dict[str, Any]:
         """One proposition's or one actor's claims in date order; see ``propositions.timeline``."""
         return propositions.timeline(self._db, self.lexicons.exclusive_classes, **filters)
@@ -209,6 +223,46 @@ def open_connection(path: Path) -> sqlite3.Connection:
         raise LedgerError(f"{path}: cannot open ledger: {exc}") from exc
     try:
         _prepare(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to an existing ledger of the latest schema version.
+
+    Nothing is created or migrated: a missing file, a file that is not a
+    ledger, a ledger from a newer claimtrack (``SchemaVersionError``) and one from
+    an older claimtrack (which a write would migrate) each raise ``LedgerError``.
+    The connection may be used from any one thread at a time.
+    """
+    if not path.is_file():
+        raise LedgerError(f"{path}: no such ledger; create one with 'claimtrack ingest INPUT --db {path}'")
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise LedgerError(f"{path}: cannot open ledger: {exc}") from exc
+    try:
+        version = check_ledger(conn, str(path))
+        if version < latest_version():
+            raise LedgerError(
+                f"{path}: ledger schema version {version} is older than this claimtrack's "
+                f"({latest_version()}); upgrade it once with 'claimtrack serve --upgrade --db {path}'"
+            )
+        conn.row_factory = sqlite3.Row
+        queries.register_functions(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if _not_a_database(exc):
+            raise LedgerError(f"not a claimtrack ledger: {path} ({exc})") from exc
+        raise LedgerError(f"{path}: cannot open ledger: {exc}") from exc
     except BaseException:
         conn.close()
         raise
