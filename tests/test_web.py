@@ -216,21 +216,25 @@ def test_serving_never_writes_the_ledger(client: httpx.Client, web_ledger: Path)
         led._db.execute("DELETE FROM articles")
 
 
+def copy_at_version(ledger: Path, to: Path, version: int) -> Path:
+    """A copy of ``ledger`` whose header says it has schema ``version``."""
+    shutil.copy(ledger, to)
+    with sqlite3.connect(to) as conn:
+        conn.execute(f"PRAGMA user_version = {version}")
+    return to
+
+
 def test_a_missing_newer_or_older_ledger_is_refused(tmp_path: Path, web_ledger: Path) -> None:
     with pytest.raises(LedgerError, match="no such ledger"):
         create_app(tmp_path / "absent.db")
-    newer = tmp_path / "newer.db"
-    shutil.copy(web_ledger, newer)
-    with sqlite3.connect(newer) as conn:
-        conn.execute(f"PRAGMA user_version = {migrations.latest_version() + 1}")
     with pytest.raises(SchemaVersionError, match="newer than this claimtrack"):
-        create_app(newer)
-    older = tmp_path / "older.db"
-    shutil.copy(web_ledger, older)
-    with sqlite3.connect(older) as conn:
-        conn.execute(f"PRAGMA user_version = {migrations.latest_version() - 1}")
+        create_app(
+            copy_at_version(web_ledger, tmp_path / "newer.db", migrations.latest_version() + 1)
+        )
     with pytest.raises(LedgerError, match="serve --upgrade"):
-        create_app(older)
+        create_app(
+            copy_at_version(web_ledger, tmp_path / "older.db", migrations.latest_version() - 1)
+        )
     text = tmp_path / "notes.db"
     text.write_text("not a database at all, just words " * 50)
     with pytest.raises(LedgerError, match="not a claimtrack ledger"):
@@ -243,10 +247,7 @@ def test_cli_serve_refuses_bad_ledgers_and_defaults_to_loopback(
     runner = CliRunner()
     missing = runner.invoke(main, ["serve", "--db", str(tmp_path / "absent.db")])
     assert missing.exit_code == 2 and "no such ledger" in missing.output
-    newer = tmp_path / "newer.db"
-    shutil.copy(web_ledger, newer)
-    with sqlite3.connect(newer) as conn:
-        conn.execute(f"PRAGMA user_version = {migrations.latest_version() + 1}")
+    newer = copy_at_version(web_ledger, tmp_path / "newer.db", migrations.latest_version() + 1)
     refused = runner.invoke(main, ["serve", "--db", str(newer)])
     assert refused.exit_code == 2 and "newer than this claimtrack" in refused.output
     serve = main.get_command(click_context(), "serve")

@@ -124,30 +124,20 @@ def create_app(db: str | Path, lexicons: lexicons_mod.Lexicons | None = None) ->
         with ledger() as led:
             return respond(request, "home.html", pages.home(led))
 
-    def article(request: Request) -> Response:
-        with ledger() as led:
-            data = pages.article(led, request.path_params["article_id"])
-        if data is None:
-            raise HTTPException(
-                404, f"no article {request.path_params['article_id']!r} in this ledger"
-            )
-        return respond(request, "article.html", data)
+    def detail(
+        builder: Callable[[Ledger, str], dict[str, Any] | None], template: str, what: str
+    ) -> Callable[[Request], Response]:
+        """A page about one thing, named by the path's ``{id}``; 404 when the ledger lacks it."""
 
-    def actor(request: Request) -> Response:
-        with ledger() as led:
-            data = pages.actor(led, request.path_params["actor_id"])
-        if data is None:
-            raise HTTPException(404, f"no actor {request.path_params['actor_id']!r} in this ledger")
-        return respond(request, "actor.html", data)
+        def endpoint(request: Request) -> Response:
+            ident = request.path_params["id"]
+            with ledger() as led:
+                data = builder(led, ident)
+            if data is None:
+                raise HTTPException(404, f"no {what} {ident!r} in this ledger")
+            return respond(request, template, data)
 
-    def proposition(request: Request) -> Response:
-        with ledger() as led:
-            data = pages.proposition(led, request.path_params["key"])
-        if data is None:
-            raise HTTPException(
-                404, f"no proposition {request.path_params['key']!r} in this ledger"
-            )
-        return respond(request, "proposition.html", data)
+        return endpoint
 
     def error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -158,11 +148,11 @@ def create_app(db: str | Path, lexicons: lexicons_mod.Lexicons | None = None) ->
     for pattern, endpoint in (
         ("/", home),
         ("/articles", listing(pages.articles, "articles.html")),
-        ("/articles/{article_id}", article),
+        ("/articles/{id}", detail(pages.article, "article.html", "article")),
         ("/actors", listing(pages.actors, "actors.html")),
-        ("/actors/{actor_id}", actor),
+        ("/actors/{id}", detail(pages.actor, "actor.html", "actor")),
         ("/propositions", listing(pages.propositions, "propositions.html")),
-        ("/propositions/{key}", proposition),
+        ("/propositions/{id}", detail(pages.proposition, "proposition.html", "proposition")),
         ("/disputes", listing(pages.groups, "groups.html", "disputes")),
         ("/corroborations", listing(pages.groups, "groups.html", "corroborations")),
     ):
