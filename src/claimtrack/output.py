@@ -206,6 +206,19 @@ def write_actors(rows: Sequence[Mapping[str, Any]], fmt: str, out: IO[str]) -> i
     return len(rows)
 
 
+def date_label(row: Mapping[str, Any], precision: bool = False) -> str:
+    """A statement's date for people: "2023-06-02", "2023-03-21..03-31", "2023-06-04 (pub.)"
+    when it is the publication date; with ``precision``, "2023-06-02 (day)" and the like.
+    "" when undated."""
+    start, end, kind = row.get("date"), row.get("date_end"), row.get("date_precision")
+    if not start:
+        return ""
+    text = str(start) if not end or end == start else f"{start}..{str(end)[5:]}"
+    if kind == "published":
+        return f"{text} (pub.)"
+    return f"{text} ({kind})" if precision and kind else text
+
+
 def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = TABLE_COLUMNS) -> str:
     """A grid table sized to the terminal, content wrapped rather than cut."""
     if not rows:
@@ -217,11 +230,7 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] = TAB
         channel = row.get("channel") or ""
         if row.get("platform"):
             channel = f"{channel} ({row['platform']})"
-        date = row.get("date") or ""
-        if row.get("date_end") and row["date_end"] != date:
-            date = f"{date}..{str(row['date_end'])[5:]}"
-        if row.get("date_precision") == "published":
-            date = f"{date} (pub.)"
+        date = date_label(row)
         body.append([
             _short((row.get("actor") or row.get("source_text") or "—")
                    + (f" (with {row['joint_with']})" if row.get("joint_with") else ""), 28),

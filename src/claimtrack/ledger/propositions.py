@@ -274,7 +274,11 @@ def _selected(conn: sqlite3.Connection, exclusive: Iterable[str], key: str | Non
     its own, and for an exclusive class the mirror groups on the same theme."""
     if key is None:
         return groups(conn, exclusive)
-    found = groups(conn, exclusive, key)
+    return _around(groups(conn, exclusive, key), key)
+
+
+def _around(found: Sequence[_Group], key: str) -> list[_Group]:
+    """The group ``key`` and the groups of its class on the same theme (its exclusive mirrors)."""
     mine = next((g for g in found if g.key == key), None)
     if mine is None:
         return []
@@ -435,8 +439,20 @@ def disputes(
     key: str | None = None,
 ) -> list[dict[str, Any]]:
     """Groups asserted by one side and denied by another, with both sides' statements."""
+    return _disputes(_selected(conn, exclusive, key), exclusive, since, until, place, side, actor)
+
+
+def _disputes(
+    selected: Iterable[_Group],
+    exclusive: Iterable[str],
+    since: date | None = None,
+    until: date | None = None,
+    place: str | None = None,
+    side: str | None = None,
+    actor: str | None = None,
+) -> list[dict[str, Any]]:
     found = []
-    for g in _selected(conn, exclusive, key):
+    for g in selected:
         members = [m for m in _keep(g, since, until, place, side, actor) if not m.row["repeats"]]
         asserting = {_display_side(m.row) for m in members if _asserting(m)}
         denying = {_display_side(m.row) for m in members if not _asserting(m)}
@@ -476,8 +492,20 @@ def corroborations(
     min_sources: int = 2,
 ) -> list[dict[str, Any]]:
     """Groups asserted by at least ``min_sources`` independent sources."""
+    return _corroborations(_selected(conn, exclusive, key), since, until, place, side, actor, min_sources)
+
+
+def _corroborations(
+    selected: Iterable[_Group],
+    since: date | None = None,
+    until: date | None = None,
+    place: str | None = None,
+    side: str | None = None,
+    actor: str | None = None,
+    min_sources: int = 2,
+) -> list[dict[str, Any]]:
     out = []
-    for g in _selected(conn, exclusive, key):
+    for g in selected:
         members = [
             m
             for m in _keep(g, since, until, place, side, actor)
@@ -503,19 +531,17 @@ def proposition(conn: sqlite3.Connection, exclusive: Iterable[str], key: str) ->
     """One group by its full key: its summary, every statement, and ``disputes`` (the disputes
     it takes part in: its own, or its exclusive mirror's) and ``corroboration`` (or None).
 
-    Reads only the claims that can join the group (``groups`` with ``key``).
+    Reads only the claims that can join the group (``groups`` with ``key``), once.
     """
-    found = groups(conn, exclusive, key)
-    group = next((g for g in found if g.key == key), None)
+    selected = _around(groups(conn, exclusive, key), key)
+    group = next((g for g in selected if g.key == key), None)
     if group is None:
         return None
     return {
         **_summary(group, group.members),
         "statements_list": [_statement(m) for m in group.members],
-        "disputes": disputes(conn, exclusive, key=key),
-        "corroboration": next(
-            (c for c in corroborations(conn, exclusive, key=key) if c["proposition_key"] == key), None
-        ),
+        "disputes": _disputes(selected, exclusive),
+        "corroboration": next((c for c in _corroborations([group]) if c["proposition_key"] == key), None),
     }
 
 

@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from claimtrack import __version__
 from claimtrack import lexicons as lexicons_mod
 from claimtrack.ledger import Ledger
+from claimtrack.output import date_label
 from claimtrack.web import pages
 
 CSP = (
@@ -66,21 +67,10 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["dates"] = _dates
+    env.filters["dates"] = lambda st: date_label(st, precision=True) or "undated"
     env.filters["json_script"] = dumps
     env.globals["version"] = __version__
     return env
-
-
-def _dates(st: Mapping[str, Any]) -> str:
-    """ "2023-06-02 (day)", "2023-03-21..03-31 (interval)", "2023-06-04 (pub.)"."""
-    start, end, precision = st.get("date"), st.get("date_end"), st.get("date_precision")
-    if not start:
-        return "undated"
-    text = str(start) if not end or end == start else f"{start}..{str(end)[5:]}"
-    if precision == "published":
-        return f"{text} (pub.)"
-    return f"{text} ({precision})" if precision else text
 
 
 def create_app(db: str | Path, lexicons: lexicons_mod.Lexicons | None = None) -> Starlette:

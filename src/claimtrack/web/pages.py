@@ -15,7 +15,7 @@ from typing import Any
 
 from claimtrack.ledger import Ledger
 from claimtrack.ledger.linking import fold
-from claimtrack.records import Analysis, Span, Statement
+from claimtrack.records import Actor, Analysis, Span, Statement
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -153,7 +153,8 @@ def article(led: Ledger, article_id: str) -> dict[str, Any] | None:
     if summary is None or analysis is None:
         return None
     flat = {row["statement_id"]: row for row in led.statements(article_id=article_id)}
-    statements = [_statement_card(st, analysis, flat.get(st.id, {})) for st in analysis.statements]
+    actors = {a.actor_id: a for a in analysis.actors}
+    statements = [_statement_card(st, actors, flat.get(st.id, {})) for st in analysis.statements]
     text = summary.pop("text")
     return {
         "article": summary,
@@ -224,8 +225,7 @@ def _span(span: Span | None) -> dict[str, Any] | None:
     return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
 
 
-def _statement_card(st: Statement, analysis: Analysis, row: Mapping[str, Any]) -> dict[str, Any]:
-    actors = {a.actor_id: a for a in analysis.actors}
+def _statement_card(st: Statement, actors: Mapping[str, Actor], row: Mapping[str, Any]) -> dict[str, Any]:
     actor = actors.get(st.actor_id or "")
     att = st.attribution
     return {
