@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -146,3 +147,30 @@ def web_server(web_ledger: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+#: Columns that say when a row was written, not what it holds.
+TIMESTAMP_COLUMNS = frozenset({"added_at", "updated_at", "first_seen"})
+
+
+def ledger_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of a SQLite ledger as sorted rows, timestamps left out: two ledgers that
+    hold the same things compare equal, whichever order or process wrote them."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
+            )
+        ]
+        out = {}
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            kept = [c for c in columns if c not in TIMESTAMP_COLUMNS]
+            rows = conn.execute(f"SELECT {', '.join(kept)} FROM {table}").fetchall()
+            out[table] = sorted(rows, key=repr)
+        return out
+    finally:
+        conn.close()

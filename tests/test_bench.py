@@ -112,6 +112,18 @@ def test_bench_json(texts_dir: Path) -> None:
     assert data["cpus"] >= 1
     assert data["model"].startswith("en_core_web_sm") and data["model_version"]
     assert data["failed"] == 0
+    assert data["workers"] == 1 and data["worker_peak_rss_mb"] is None
+
+
+@pytest.mark.model
+def test_bench_with_workers_reports_each_side_and_the_largest_worker(texts_dir: Path) -> None:
+    result = run("bench", "--texts", str(texts_dir), "--json", "--batch-size", "1", "--workers", "2")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["workers"] == 2 and data["docs"] == 3 and data["failed"] == 0
+    assert data["seconds"] > 0 and data["bare_seconds"] > 0
+    # a worker holds a whole pipeline: far more than an interpreter alone
+    assert data["worker_peak_rss_mb"] > 100
 
 
 @pytest.mark.model

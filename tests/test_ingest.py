@@ -997,6 +997,33 @@ def test_empty_directory_is_a_failure(tmp_path: Path) -> None:
     assert failure.message.startswith("no files to read")
 
 
+def test_a_glob_pattern_reads_every_match_sorted_and_jsonl_shards_line_by_line(tmp_path: Path) -> None:
+    write(tmp_path / "shards" / "b.jsonl", '{"text": "Third."}\n{"text": "Fourth."}\n')
+    write(tmp_path / "shards" / "a.jsonl", '{"text": "First."}\n{"text": "Second."}\n')
+    write(tmp_path / "shards" / "notes.txt", "Not a shard.")
+    write(tmp_path / "shards" / "deep" / "c.jsonl", '{"text": "Fifth."}\n')
+    results = read_all([f"{tmp_path}/shards/*.jsonl"])
+    assert [r.text for r in articles(results)] == ["First.", "Second.", "Third.", "Fourth."]
+    assert results[0].source == f"{tmp_path}/shards/a.jsonl:1"
+    recursive = read_all([f"{tmp_path}/shards/**/*.jsonl"])
+    assert [r.text for r in articles(recursive)][-1] == "Fifth."
+    assert len(articles(recursive)) == 5
+
+
+def test_a_glob_pattern_that_matches_nothing_is_a_failure_and_the_batch_goes_on(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "Body.")
+    results = read_all([f"{tmp_path}/*.jsonl", tmp_path / "a.txt"])
+    failure = failures(results)[0]
+    assert failure.source == f"{tmp_path}/*.jsonl" and failure.message == "no file matches this pattern"
+    assert [r.text for r in articles(results)] == ["Body."]
+
+
+def test_a_file_whose_name_looks_like_a_pattern_is_read_as_that_file(tmp_path: Path) -> None:
+    write(tmp_path / "what[1].txt", "Bracketed name.")
+    write(tmp_path / "what1.txt", "Other file.")
+    assert [r.text for r in articles(read_all([tmp_path / "what[1].txt"]))] == ["Bracketed name."]
+
+
 def test_directories_are_streamed_one_file_at_a_time(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", "First.")
     later = write(tmp_path / "b.txt", "Second, as it was.")

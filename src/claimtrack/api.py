@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from claimtrack import lexicons as lexicons_mod
 from claimtrack import nlp as nlp_stage
-from claimtrack import pipeline, tagger
+from claimtrack import parallel, pipeline, tagger
 from claimtrack.errors import InputError
 from claimtrack.ingest import (
     DEFAULT_MAX_BYTES,
@@ -79,6 +79,8 @@ def analyze_sources(
     retries: int | None = None,
     concurrency: int | None = None,
     attribution_model: str | Path | None = None,
+    workers: int = 1,
+    dask: str | None = None,
 ) -> Iterator[Analysis | Failure]:
     """Analyse files, directories, JSON Lines, http(s) URLs or stdin (``-``), one result per article.
 
@@ -90,9 +92,16 @@ def analyze_sources(
     ``concurrency``: ``claimtrack.fetch.FetchConfig``'s defaults when None; bodies
     up to ``max_bytes``); ``fetch`` also fetches the linked article of every feed
     entry that carries only a summary. ``attribution_model``: as in ``analyze``.
+    ``workers`` > 1 analyses in that many processes (``claimtrack.parallel``),
+    with the same results in the same order; reading stays in this process.
+    ``dask`` (a scheduler address, or "local" for a ``LocalCluster`` of
+    ``workers`` processes) analyses on a Dask cluster instead
+    (``claimtrack.dask_run``; DaskError when it cannot be reached).
     ValueError for a value out of range; ModelError, on the first result, for a
     model that cannot be loaded.
     """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     meta = _metadata(published, title, publisher, url, author, "--published")
     config = _fetch_config(max_bytes, timeout, retries, concurrency)
     nlp = nlp_stage.cached_pipeline(model)
@@ -109,6 +118,16 @@ def analyze_sources(
         fetch_config=config,
     )
     tagger_model = tagger.cached_model(attribution_model)
+    settings = parallel.Settings.of(model, lexicons, attribution_model, batch_size)
+    if dask is not None:
+        from claimtrack import dask_run  # Dask is imported only when it is asked for
+
+        with dask_run.connect(dask, workers) as client:
+            yield from dask_run.run(articles, settings, client)
+        return
+    if workers > 1:
+        yield from parallel.run_processes(articles, settings, workers)
+        return
     yield from pipeline.run(articles, nlp, lex, batch_size=batch_size, attribution_model=tagger_model)
 
 

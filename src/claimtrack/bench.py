@@ -19,6 +19,12 @@ handles a quarter as many documents per second as spaCy alone. ``peak_rss_mb``
 is the peak resident memory of the whole process (both pipelines loaded, all
 texts in memory), so it bounds claimtrack's own need from above. Words are
 matches of the regex ``\\w+`` (the scorer's word units), counted over all texts.
+
+With ``workers`` > 1 (``claimtrack bench --workers N``) each side uses N
+processes: claimtrack a ``parallel.ProcessPool`` (run first; every worker
+loads the models and is warmed up before the clock starts), bare spaCy
+``nlp.pipe(n_process=N)``. ``worker_peak_rss_mb`` is then the largest peak
+resident memory of one claimtrack worker, and ``peak_rss_mb`` the parent's.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import re
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +43,11 @@ import spacy
 from spacy.language import Language
 
 from claimtrack import nlp as nlp_stage
-from claimtrack import pipeline
+from claimtrack import parallel, pipeline
 from claimtrack.errors import ClaimtrackError, ModelError
 from claimtrack.ingest import as_article
 from claimtrack.lexicons import Lexicons
-from claimtrack.records import Article, Failure
+from claimtrack.records import Analysis, Failure
 
 DEFAULT_WARMUP = 3
 _WORD = re.compile(r"\w+")
@@ -67,6 +73,9 @@ class BenchResult:
     warmup: int
     cpus: int
     peak_rss_mb: float
+    workers: int = 1
+    #: the largest peak resident memory of one worker process (None with one worker)
+    worker_peak_rss_mb: float | None = None
 
     @property
     def docs_per_s(self) -> float:
@@ -109,6 +118,10 @@ class BenchResult:
             "batch_size": self.batch_size,
             "warmup": self.warmup,
             "cpus": self.cpus,
+            "workers": self.workers,
+            "worker_peak_rss_mb": None
+            if self.worker_peak_rss_mb is None
+            else round(self.worker_peak_rss_mb, 1),
         }
 
 
@@ -159,33 +172,48 @@ def run_bench(
     lex: Lexicons,
     batch_size: int = 32,
     warmup: int = DEFAULT_WARMUP,
+    workers: int = 1,
+    settings: parallel.Settings | None = None,
 ) -> BenchResult:
     """Time bare spaCy, then claimtrack, on (source, text) pairs; see the module docstring.
 
     ``nlp`` is a claimtrack pipeline (``nlp.load_pipeline``), ``bare`` the same
-    model loaded plainly (``load_bare``).
+    model loaded plainly (``load_bare``). With ``workers`` > 1, claimtrack runs
+    in a ``parallel.ProcessPool`` built from ``settings`` (first, so that the
+    largest worker's peak memory is its own), and bare spaCy with
+    ``nlp.pipe(n_process=workers)``.
     """
     raw = [text for _, text in texts]
     articles = [as_article(text, source) for source, text in texts]
 
     def time_bare(batch: Sequence[str]) -> float:
         start = time.perf_counter()
-        for _doc in bare.pipe(batch, batch_size=batch_size):
+        for _doc in bare.pipe(batch, batch_size=batch_size, n_process=workers):
             pass
         return time.perf_counter() - start
 
-    def time_claimtrack(batch: Sequence[Article]) -> tuple[float, int]:
-        failed = 0
-        start = time.perf_counter()
-        for result in pipeline.run(batch, nlp, lex, batch_size=batch_size):
-            if isinstance(result, Failure):
-                failed += 1
-        return time.perf_counter() - start, failed
+    def count_failed(results: Iterable[Analysis | Failure]) -> int:
+        return sum(isinstance(result, Failure) for result in results)
 
-    time_bare(raw[:warmup])
-    bare_seconds = time_bare(raw)
-    time_claimtrack(articles[:warmup])
-    seconds, failed = time_claimtrack(articles)
+    worker_peak: float | None = None
+    if workers > 1:
+        if settings is None:
+            raise ValueError("run_bench needs the pipeline settings to start workers")
+        with parallel.ProcessPool(settings, workers) as pool:
+            pool.warm_up(articles[:warmup])
+            start = time.perf_counter()
+            failed = count_failed(pool.run(articles, batch_size))
+            seconds = time.perf_counter() - start
+        worker_peak = children_peak_rss_mb()
+        time_bare(raw[:warmup])
+        bare_seconds = time_bare(raw)
+    else:
+        time_bare(raw[:warmup])
+        bare_seconds = time_bare(raw)
+        count_failed(pipeline.run(articles[:warmup], nlp, lex, batch_size=batch_size))
+        start = time.perf_counter()
+        failed = count_failed(pipeline.run(articles, nlp, lex, batch_size=batch_size))
+        seconds = time.perf_counter() - start
     name, version = nlp_stage.model_id(nlp)
     return BenchResult(
         docs=len(texts),
@@ -200,6 +228,8 @@ def run_bench(
         warmup=min(warmup, len(texts)),
         cpus=cpu_count(),
         peak_rss_mb=peak_rss_mb(),
+        workers=workers,
+        worker_peak_rss_mb=worker_peak,
     )
 
 
@@ -219,6 +249,12 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def children_peak_rss_mb() -> float:
+    """The largest peak resident memory of any child process that has ended, in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
 def format_table(result: BenchResult) -> str:
     """A small aligned table of the figures, for a terminal."""
     rows = [
@@ -235,7 +271,12 @@ def format_table(result: BenchResult) -> str:
     lines.append(
         f"model {result.model} {result.model_version} (spaCy {result.spacy_version}), "
         f"batch size {result.batch_size}, {result.cpus} CPUs, "
-        f"peak RSS {result.peak_rss_mb:.0f} MB"
+        + (
+            f"{result.workers} workers (largest worker's peak RSS {result.worker_peak_rss_mb:.0f} MB), "
+            if result.worker_peak_rss_mb is not None
+            else ""
+        )
+        + f"peak RSS {result.peak_rss_mb:.0f} MB"
         + (f", {result.failed} failed" if result.failed else "")
     )
     return "\n".join(lines)

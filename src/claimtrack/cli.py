@@ -26,7 +26,7 @@ import click
 from spacy.language import Language
 
 import claimtrack
-from claimtrack import actoreval, claimeval, output, pipeline, polnear, stateval
+from claimtrack import actoreval, claimeval, output, parallel, pipeline, polnear, stateval
 from claimtrack import bench as bench_mod
 from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
@@ -188,6 +188,13 @@ def analysis_options(fn: F) -> F:
         ),
         ATTRIBUTION_MODEL_OPTION,
         click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Processes that analyse at once (one batch each); results are the same as with 1.",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr."),
     ]
     for option in reversed(options):
@@ -253,6 +260,12 @@ def extract(
 @main.command()
 @analysis_options
 @db_option
+@click.option(
+    "--dask",
+    metavar="SCHEDULER",
+    help="Analyse on a Dask cluster: a scheduler address (tcp://host:8786), or 'local' for a"
+    " local cluster of --workers processes. Needs claimtrack[dask].",
+)
 @click.pass_context
 def ingest(
     ctx: click.Context, /, inputs: tuple[str, ...], db: str, quiet: bool, **opts: Any
@@ -262,6 +275,8 @@ def ingest(
     \b
     Example:
       claimtrack ingest examples/newsweek-bakhmut.txt --db news.db
+      claimtrack ingest 'shards/*.jsonl' --db news.db --workers 4
+      claimtrack ingest 'shards/*.jsonl' --db news.db --dask tcp://scheduler:8786
     """
     # a missing model is a usage error: fail before touching the ledger
     _load_model(ctx, opts["model"])
@@ -807,6 +822,13 @@ def _polnear_progress(
 @click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object on one line.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N files by path.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes per side: claimtrack's worker pool, spaCy's n_process.",
+)
 @click.pass_context
 def bench(
     ctx: click.Context,
@@ -816,11 +838,13 @@ def bench(
     as_json: bool,
     limit: int | None,
     batch_size: int,
+    workers: int,
 ) -> None:
     """Time claimtrack's whole pipeline against bare spaCy on the same texts.
 
     Both run in this process, bare spaCy first, each warmed up on the first
-    few texts; model loading is not timed. Prints docs, words, seconds and
+    few texts; model loading is not timed. With --workers N, each side runs in
+    N processes (claimtrack first) and the largest worker's peak memory is shown. Prints docs, words, seconds and
     rates for both, the ratio of claimtrack's docs/s to spaCy's, the peak
     memory of the process, the model and the number of CPUs.
 
@@ -837,7 +861,10 @@ def bench(
         bare = bench_mod.load_bare(model)
     except ModelError as err:
         _usage_error(ctx, str(err))
-    result = bench_mod.run_bench(texts, nlp, bare, _load_lexicons(ctx), batch_size=batch_size)
+    settings = parallel.Settings.of(model, batch_size=batch_size)
+    result = bench_mod.run_bench(
+        texts, nlp, bare, _load_lexicons(ctx), batch_size=batch_size, workers=workers, settings=settings
+    )
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

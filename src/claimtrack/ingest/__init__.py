@@ -50,6 +50,9 @@ Decisions worth knowing (tests/test_ingest.py pins each of them):
   name, skipping hidden entries, symlinked directories and sidecars ("x.json"
   next to "x.txt" or "x.html"); one with nothing to read is a Failure, so a
   typo'd or wrong directory is never a silent success.
+- A glob pattern ("shards/*.jsonl", "news/**/*.html"; quoted, so the shell
+  leaves it alone) that is not itself a path reads every match, sorted, as if
+  each were named; one that matches nothing is a Failure.
 - Sources: a path as given, ``"stdin"``, ``"path:LINE"`` for a JSON Lines line
   and ``"path[i]"`` for an item of a JSON list.
 - URLs: an input for which ``fetch.is_url`` holds ("http://" or "https://") is
@@ -72,6 +75,7 @@ Decisions worth knowing (tests/test_ingest.py pins each of them):
 from __future__ import annotations
 
 import dataclasses
+import glob
 import math
 import os
 import stat
@@ -218,6 +222,8 @@ def _read_all(
                 yield from _read_stdin(stdin, opts)
             elif fetched is not None and _is_url(name):
                 yield from _read_fetched(next(fetched), opts)
+            elif _is_pattern(name):
+                yield from _read_pattern(name, opts)
             elif os.path.isdir(name):
                 yield from _read_directory(name, opts)
             else:
@@ -225,6 +231,25 @@ def _read_all(
     finally:
         if fetched is not None:
             fetched.close()
+
+
+def _is_pattern(name: str) -> bool:
+    """A glob pattern ("shards/*.jsonl", "news/**/*.html") that is not itself an existing path."""
+    return any(c in name for c in "*?[") and not os.path.lexists(name)
+
+
+def _read_pattern(pattern: str, opts: _Options) -> Iterator[Article | Failure]:
+    """Every path the pattern matches, sorted (``**`` spans directories; hidden names are
+    skipped), each read as if named on its own; no match at all is a Failure."""
+    matches = sorted(glob.glob(pattern, recursive=True))
+    if not matches:
+        yield Failure(pattern, "ingest", "no file matches this pattern")
+        return
+    for name in matches:
+        if os.path.isdir(name):
+            yield from _read_directory(name, opts)
+        else:
+            yield from _read_file(name, opts)
 
 
 # --- URLs -----------------------------------------------------------------------------------
