@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -122,9 +124,9 @@ def web_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def web_server(web_ledger: Path) -> Iterator[str]:
-    """``claimtrack serve`` on the web ledger, on a free loopback port; yields its base URL."""
+@contextlib.contextmanager
+def serving(db: str | Path) -> Iterator[str]:
+    """``claimtrack serve`` on ``db``, on a free loopback port; yields its base URL."""
     import socket
     import threading
     import time
@@ -136,7 +138,7 @@ def web_server(web_ledger: Path) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(web_ledger), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -144,9 +146,18 @@ def web_server(web_ledger: Path) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the web view did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def web_server(web_ledger: Path) -> Iterator[str]:
+    """``claimtrack serve`` on the web ledger, on a free loopback port; yields its base URL."""
+    with serving(web_ledger) as url:
+        yield url
 
 
 #: Columns that say when a row was written, not what it holds.
@@ -174,3 +185,80 @@ def ledger_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         return out
     finally:
         conn.close()
+
+
+# ---------------------------------------------------------------------- PostgreSQL
+
+
+def _postgres_bin() -> Path:
+    """The directory of the PostgreSQL server programs: on PATH, or Debian's versioned one."""
+    import shutil
+
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not candidates:
+        raise RuntimeError(
+            "PostgreSQL server programs not found (install Debian's 'postgresql' package;"
+            " .ci/run does)"
+        )
+    return candidates[-1].parent
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A real PostgreSQL server for this test session, on a free loopback port, started from
+    the distribution's binaries (as the 'postgres' user when the tests run as root, since
+    the server refuses to run as root); yields the URL of its 'postgres' database.
+    Databases are C-collated, as ``claimtrack.ledger.pg`` asks."""
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+
+    bin_dir = _postgres_bin()
+    # not under pytest's temporary directory, which the 'postgres' user cannot enter
+    base = Path(tempfile.mkdtemp(prefix="claimtrack-pg-"))
+    data, sockets = base / "data", base / "sockets"
+    sockets.mkdir()
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        for path in (base, sockets):
+            shutil.chown(path, user="postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    subprocess.run(
+        [*run_as, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "claimtrack",
+         "--locale=C", "-E", "UTF8"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    subprocess.run(
+        [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-o", options, "start"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        yield f"postgresql://claimtrack@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            check=False, capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(base, ignore_errors=True)
+
+
+_PG_DATABASES = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(postgres: str) -> str:
+    """The URL of a new, empty database on the test server."""
+    import psycopg
+
+    name = f"ledger_{os.getpid()}_{next(_PG_DATABASES)}"
+    with psycopg.connect(postgres, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return postgres.rsplit("/", 1)[0] + "/" + name

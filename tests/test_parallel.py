@@ -52,7 +52,16 @@ def claimtrack_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_extract_with_workers_prints_exactly_what_one_process_prints(corpus: Path) -> None:
-    common = ("extract", str(corpus), "--published", SEED_PUBLISHED.isoformat(), "--format", "jsonl", "--batch-size", "2")
+    common = (
+        "extract",
+        str(corpus),
+        "--published",
+        SEED_PUBLISHED.isoformat(),
+        "--format",
+        "jsonl",
+        "--batch-size",
+        "2",
+    )
     one = claimtrack_cli(*common)
     three = claimtrack_cli(*common, "--workers", "3")
     assert one.returncode == three.returncode == 1  # the binary file failed, the rest went on
@@ -95,7 +104,7 @@ def test_a_killed_worker_is_replaced_and_nothing_is_lost_or_repeated(corpus: Pat
     with parallel.ProcessPool(settings, 2) as pool:
         stream = pool.run(articles)
         results.append(next(stream))
-        victim = next(iter(pool.executor._processes.values()))  # noqa: SLF001  a real worker
+        victim = next(iter(pool.executor._processes.values()))
         os.kill(victim.pid, signal.SIGKILL)
         results.extend(stream)
         assert pool.generation == 1  # the broken pool was replaced once
@@ -108,13 +117,18 @@ def test_a_killed_worker_is_replaced_and_nothing_is_lost_or_repeated(corpus: Pat
 
 def test_a_model_that_is_not_installed_is_a_model_error_from_the_workers() -> None:
     settings = parallel.Settings.of(model="no_such_pipeline_xyz")
-    with parallel.ProcessPool(settings, 2) as pool, pytest.raises(claimtrack.ModelError, match="no_such_pipeline_xyz"):
+    with (
+        parallel.ProcessPool(settings, 2) as pool,
+        pytest.raises(claimtrack.ModelError, match="no_such_pipeline_xyz"),
+    ):
         list(pool.run([as_article("The minister said the town had fallen.", "a.txt")]))
 
 
 def test_analyze_sources_with_workers_matches_one_process(corpus: Path) -> None:
     one = list(claimtrack.analyze_sources([str(corpus)], published=SEED_PUBLISHED, batch_size=3))
-    two = list(claimtrack.analyze_sources([str(corpus)], published=SEED_PUBLISHED, batch_size=3, workers=2))
+    two = list(
+        claimtrack.analyze_sources([str(corpus)], published=SEED_PUBLISHED, batch_size=3, workers=2)
+    )
     assert two == one
     assert [type(r).__name__ for r in one].count("Failure") == 1
 
@@ -183,7 +197,9 @@ def test_a_ledger_row_dump_sees_differences(tmp_path: Path) -> None:
     """``ledger_rows``, which the equality tests trust, tells two ledgers apart."""
     db = tmp_path / "a.db"
     with claimtrack.Ledger(db) as ledger:
-        ledger.add(claimtrack.analyze("The minister said the town had fallen.", published="2023-06-04"))
+        ledger.add(
+            claimtrack.analyze("The minister said the town had fallen.", published="2023-06-04")
+        )
     before = ledger_rows(db)
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE statements SET cue_text = 'stated'")
@@ -228,7 +244,9 @@ def test_a_dask_worker_killed_mid_run_loses_nothing_and_stores_nothing_twice(
     outcomes: list[str] = []
     killed = None
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
         claimtrack.Ledger(tmp_path / "dask.db") as ledger,
     ):
@@ -269,8 +287,14 @@ def test_dask_workers_that_cannot_load_the_model_are_one_error(tmp_path: Path) -
 
     settings = parallel.Settings.of(model="no_such_pipeline_xyz")
     with (
-        distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
         pytest.raises(dask_run.DaskError, match="cannot load the models: .*no_such_pipeline_xyz"),
     ):
-        list(dask_run.run([as_article("The minister said the town fell.", "a.txt")], settings, client))
+        list(
+            dask_run.run(
+                [as_article("The minister said the town fell.", "a.txt")], settings, client
+            )
+        )

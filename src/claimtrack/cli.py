@@ -31,6 +31,7 @@ from claimtrack import bench as bench_mod
 from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import ClaimtrackError, InputError, ModelError
 from claimtrack.ingest import DEFAULT_MAX_BYTES, INPUT_KINDS, Fields, parse_date
+from claimtrack.ledger import pg
 from claimtrack.nlp import DEFAULT_MODEL, cached_pipeline
 from claimtrack.records import ActorKind, Analysis, Article, Failure
 from claimtrack.tagger import TaggerModel, cached_model
@@ -118,7 +119,7 @@ def db_option(fn: F) -> F:
         "--db",
         default=lambda: os.environ.get("CLAIMTRACK_DB", DEFAULT_DB),
         show_default="claimtrack.db",
-        help="SQLite ledger file (or set CLAIMTRACK_DB).",
+        help="Ledger: a SQLite file, or postgresql://user@host/dbname (or set CLAIMTRACK_DB).",
     )(fn)
 
 
@@ -296,11 +297,70 @@ def ingest(
                 _error(ctx, f"{result.article.source}: not stored: {err}", exc=True)
     if not quiet:
         click.echo(
-            f"claimtrack: {db}: {outcomes['added']} added, {outcomes['replaced']} replaced, "
+            f"claimtrack: {ledger.path}: {outcomes['added']} added, {outcomes['replaced']} replaced, "
             f"{outcomes['unchanged']} unchanged",
             err=True,
         )
     ctx.exit(1 if failed else 0)
+
+
+@main.command("export")
+@db_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write [default: stdout].")
+@click.pass_context
+def export_cmd(ctx: click.Context, /, db: str, output: str | None) -> None:
+    """Write the whole ledger as JSON Lines, to move it to another database.
+
+    \b
+    Example:
+      claimtrack export --db news.db -o news.jsonl
+      claimtrack import news.jsonl --db postgresql://me@dbhost/news
+    """
+    _require_ledger(db)
+    ledger = _open_ledger(ctx, db)
+    with ledger:
+        try:
+            if output is None:
+                rows = ledger.export(sys.stdout)
+            else:
+                with open(output, "w", encoding="utf-8") as out:
+                    rows = ledger.export(out)
+        except OSError as err:
+            _error(ctx, f"{output}: cannot write the export ({err.strerror})")
+            ctx.exit(1)
+    click.echo(f"claimtrack: {ledger.path}: {rows} rows exported", err=True)
+
+
+@main.command("import")
+@click.argument("export_file", metavar="FILE")
+@db_option
+@click.pass_context
+def import_cmd(ctx: click.Context, /, export_file: str, db: str) -> None:
+    """Load FILE, written by 'claimtrack export' (- for stdin), into a new, empty ledger.
+
+    The ledger (a SQLite file or a PostgreSQL URL) is created if need be; one that
+    already holds articles is refused. All rows go in one transaction.
+
+    \b
+    Example:
+      claimtrack export --db news.db | claimtrack import - --db postgresql://me@dbhost/news
+    """
+    ledger = _open_ledger(ctx, db)
+    with ledger:
+        try:
+            if export_file == "-":
+                written = ledger.import_rows(sys.stdin, "stdin")
+            else:
+                with open(export_file, encoding="utf-8") as lines:
+                    written = ledger.import_rows(lines, export_file)
+        except OSError as err:
+            _usage_error(ctx, f"{export_file}: cannot read ({err.strerror})")
+        except UnicodeDecodeError as err:
+            _usage_error(ctx, f"{export_file}: not UTF-8 text ({err.reason})")
+        except ClaimtrackError as err:
+            _error(ctx, str(err))
+            ctx.exit(1)
+    click.echo(f"claimtrack: {ledger.path}: {sum(written.values())} rows imported", err=True)
 
 
 @main.command()
@@ -531,12 +591,13 @@ def serve(ctx: click.Context, /, db: str, host: str, port: int, upgrade: bool) -
     if host not in _LOOPBACK:
         _error(ctx, f"warning: serving on {host}: anyone who can reach this address can read the ledger")
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"claimtrack: serving {db} (read-only) at http://{shown}:{port}/ ; Ctrl-C to stop", err=True)
+    click.echo(f"claimtrack: serving {pg.redact(db)} (read-only) at http://{shown}:{port}/ ; Ctrl-C to stop", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def _require_ledger(db: str) -> None:
-    if not os.path.exists(db):
+    """A SQLite file must exist to be queried (a PostgreSQL URL is checked when opened)."""
+    if not pg.is_url(db) and not os.path.exists(db):
         raise click.UsageError(
             f"{db}: no such ledger; create one with 'claimtrack ingest INPUT --db {db}'"
         )

@@ -45,6 +45,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from claimtrack.ledger.migrations import Conn
 from claimtrack.lexicons import Lexicons, without_article
 from claimtrack.records import stable_id
 
@@ -277,7 +278,7 @@ def score(
 # --- the ledger tables -----------------------------------------------------------
 
 
-def link_article(conn: sqlite3.Connection, article_id: str, lex: Lexicons) -> set[str]:
+def link_article(conn: Conn, article_id: str, lex: Lexicons) -> set[str]:
     """Link every unlinked actor of one stored article; returns the ledger actor ids touched."""
     rows = conn.execute(
         "SELECT actor_id, name, kind, side, titles FROM actors"
@@ -309,7 +310,7 @@ def link_article(conn: sqlite3.Connection, article_id: str, lex: Lexicons) -> se
 
 
 def _set_link(
-    conn: sqlite3.Connection,
+    conn: Conn,
     article_id: str,
     actor_id: str,
     lid: str | None,
@@ -323,7 +324,7 @@ def _set_link(
     )
 
 
-def _best_link(conn: sqlite3.Connection, new: Profile, lex: Lexicons) -> Link | None:
+def _best_link(conn: Conn, new: Profile, lex: Lexicons) -> Link | None:
     keys = sorted(new.keys)
     marks = ", ".join("?" for _ in keys)
     rows = conn.execute(
@@ -344,7 +345,7 @@ def _best_link(conn: sqlite3.Connection, new: Profile, lex: Lexicons) -> Link | 
     return best
 
 
-def _ledger_profile(conn: sqlite3.Connection, lid: str, lex: Lexicons) -> Profile | None:
+def _ledger_profile(conn: Conn, lid: str, lex: Lexicons) -> Profile | None:
     row = conn.execute(
         "SELECT name, kind, side, titles FROM ledger_actors WHERE id = ?", (lid,)
     ).fetchone()
@@ -353,7 +354,7 @@ def _ledger_profile(conn: sqlite3.Connection, lid: str, lex: Lexicons) -> Profil
     return profile(row[1], row[0], row[2], json.loads(row[3]), lex)
 
 
-def recompute(conn: sqlite3.Connection, lid: str, lex: Lexicons) -> None:
+def recompute(conn: Conn, lid: str, lex: Lexicons) -> None:
     """Rebuild one ledger actor from the article actors linked to it; delete it if none are."""
     rows = conn.execute(
         "SELECT article_id, name, kind, side, titles, mentions FROM actors"
@@ -425,7 +426,7 @@ def _mention_texts(rows: Sequence[sqlite3.Row | tuple[object, ...]]) -> list[str
     return out
 
 
-def link_pending(conn: sqlite3.Connection, lex: Lexicons) -> int:
+def link_pending(conn: Conn, lex: Lexicons) -> int:
     """Link the actors of every article stored before linking existed, oldest first."""
     articles = [
         r[0]
@@ -439,6 +440,6 @@ def link_pending(conn: sqlite3.Connection, lex: Lexicons) -> int:
     return len(articles)
 
 
-def has_pending(conn: sqlite3.Connection) -> bool:
+def has_pending(conn: Conn) -> bool:
     row = conn.execute("SELECT 1 FROM actors WHERE link_reason IS NULL LIMIT 1").fetchone()
     return row is not None

@@ -1,7 +1,9 @@
 """Schema versions of the ledger, as an ordered list of SQL steps.
 
-The version lives in the database header (``PRAGMA user_version``): 0 for a new
-file, N once steps 1..N have run. Each step runs in its own transaction together
+The version lives in the database header (``PRAGMA user_version``; in
+PostgreSQL, the ``claimtrack_meta`` table): 0 for a new file or database, N once
+steps 1..N have run. The same steps build a PostgreSQL ledger (``pg.translate``
+runs their SQL there). Each step runs in its own transaction together
 with the version bump, so a ledger is always at a whole version. Step 1 is
 ``schema.sql``; a later schema change is a new step appended to ``MIGRATIONS``,
 never an edit of an earlier one.
@@ -15,6 +17,10 @@ from dataclasses import dataclass
 from importlib import resources
 
 from claimtrack.errors import LedgerError, SchemaVersionError
+from claimtrack.ledger.pg import FUNCTIONS_SQL, PgConnection
+
+#: A ledger connection: a SQLite file's, or a PostgreSQL database's (``pg.PgConnection``).
+Conn = sqlite3.Connection | PgConnection
 
 # Marks the file as a claimtrack ledger in its header ("ClmT"), so another
 # application's SQLite database is refused rather than written into.
@@ -315,18 +321,33 @@ def _only_comments(sql: str) -> bool:
     return all(not line.strip() or line.strip().startswith("--") for line in sql.splitlines())
 
 
-def user_version(conn: sqlite3.Connection) -> int:
-    """The ledger's schema version from the database header."""
+def user_version(conn: Conn) -> int:
+    """The ledger's schema version: the SQLite header's, or ``claimtrack_meta``'s in PostgreSQL."""
+    if isinstance(conn, PgConnection):
+        return int(_pg_meta(conn).get("schema_version", 0))
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def check_ledger(conn: sqlite3.Connection, path: str) -> int:
+def _pg_meta(conn: PgConnection) -> dict[str, str]:
+    exists = conn.execute(
+        "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'claimtrack_meta'"
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    return {row[0]: row[1] for row in conn.execute("SELECT key, value FROM claimtrack_meta")}
+
+
+def check_ledger(conn: Conn, path: str) -> int:
     """The file's schema version, after checking it is a ledger this code can use.
 
     Raises ``LedgerError`` for another application's database and
     ``SchemaVersionError`` for a ledger from a newer claimtrack.
     """
-    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if isinstance(conn, PgConnection):
+        app = _pg_meta(conn).get("application")
+        app_id = 0 if app is None else APPLICATION_ID if app == "claimtrack" else -1
+    else:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
     version = user_version(conn)
     if app_id not in (0, APPLICATION_ID):
         raise LedgerError(f"not a claimtrack ledger: {path} (application id {app_id:#x})")
@@ -340,12 +361,18 @@ def check_ledger(conn: sqlite3.Connection, path: str) -> int:
     return version
 
 
-def _has_tables(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
-    return int(row[0]) > 0
+def _has_tables(conn: Conn) -> bool:
+    if isinstance(conn, PgConnection):  # its own claimtrack_meta aside
+        sql = (
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+            " AND tablename <> 'claimtrack_meta'"
+        )
+    else:
+        sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+    return int(conn.execute(sql).fetchone()[0]) > 0
 
 
-def migrate(conn: sqlite3.Connection, path: str) -> int:
+def migrate(conn: Conn, path: str) -> int:
     """Bring the ledger at ``conn`` to the latest version; returns that version.
 
     ``conn`` must be in autocommit mode (``isolation_level=None``). Each pending
@@ -353,24 +380,42 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
     first, so two processes opening a new ledger at once apply each step once.
     A failing step is rolled back and raised as ``LedgerError``.
     """
-    check_ledger(conn, path)
+    if isinstance(conn, PgConnection):
+        # one snapshot for both reads, so another process's migration committing
+        # in between cannot look like "no version, yet tables"
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        try:
+            check_ledger(conn, path)
+        finally:
+            conn.execute("COMMIT")
+    else:
+        check_ledger(conn, path)
     for step in MIGRATIONS:
         if user_version(conn) < step.version:
             _apply(conn, path, step)
     return user_version(conn)
 
 
-def _apply(conn: sqlite3.Connection, path: str, step: Migration) -> None:
+def _apply(conn: Conn, path: str, step: Migration) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         if check_ledger(conn, path) < step.version:
-            for statement in split_statements(step.sql()):
+            pg = isinstance(conn, PgConnection)
+            script = (FUNCTIONS_SQL if pg and step.version == 1 else "") + step.sql()
+            for statement in split_statements(script):
                 conn.execute(statement)
-            # PRAGMAs take no parameters; both values are integers from this module.
-            conn.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
-            conn.execute(f"PRAGMA user_version = {int(step.version)}")
+            if pg:
+                conn.execute(
+                    "INSERT INTO claimtrack_meta (key, value) VALUES ('application', 'claimtrack'),"
+                    " ('schema_version', :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    {"v": str(step.version)},
+                )
+            else:
+                # PRAGMAs take no parameters; both values are integers from this module.
+                conn.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+                conn.execute(f"PRAGMA user_version = {int(step.version)}")
         conn.execute("COMMIT")
-    except sqlite3.Error as exc:
+    except database_errors(conn) as exc:
         rollback(conn)
         raise LedgerError(
             f"{path}: migration to schema version {step.version} ({step.description}) failed: {exc}"
@@ -380,7 +425,14 @@ def _apply(conn: sqlite3.Connection, path: str, step: Migration) -> None:
         raise
 
 
-def rollback(conn: sqlite3.Connection) -> None:
+def database_errors(conn: Conn) -> tuple[type[BaseException], ...]:
+    """The exceptions a database error raises on ``conn``: sqlite3's, or psycopg's."""
+    if isinstance(conn, PgConnection):
+        return conn.error_types()
+    return (sqlite3.Error,)
+
+
+def rollback(conn: Conn) -> None:
     """Roll back the open transaction, if SQLite has not already done so."""
     if conn.in_transaction:
         conn.execute("ROLLBACK")

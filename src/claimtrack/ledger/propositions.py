@@ -51,6 +51,7 @@ from datetime import date
 from typing import Any
 
 from claimtrack.ledger import linking
+from claimtrack.ledger.migrations import Conn
 from claimtrack.ledger.queries import _DATED_STATEMENTS, CONTENT_JOINER, _fold
 
 #: scores of the ways a claim joins a group
@@ -122,7 +123,7 @@ class _Group:
 
 
 def _claim_rows(
-    conn: sqlite3.Connection,
+    conn: Conn,
     where: str = "",
     params: Mapping[str, object] | None = None,
     co_where: str = "",
@@ -174,7 +175,7 @@ def _with_co_speakers(rows: Sequence[Row], co: Iterable[sqlite3.Row]) -> list[Ro
     return out
 
 
-def groups(conn: sqlite3.Connection, exclusive: Iterable[str], key: str | None = None) -> list[_Group]:
+def groups(conn: Conn, exclusive: Iterable[str], key: str | None = None) -> list[_Group]:
     """Every proposition group of the ledger (see the module docstring).
 
     With ``key``, only the claims that can join that proposition's group are read
@@ -269,7 +270,7 @@ def groups(conn: sqlite3.Connection, exclusive: Iterable[str], key: str | None =
     return out
 
 
-def _selected(conn: sqlite3.Connection, exclusive: Iterable[str], key: str | None) -> list[_Group]:
+def _selected(conn: Conn, exclusive: Iterable[str], key: str | None) -> list[_Group]:
     """Every group, or with ``key`` the groups a query about that one proposition needs:
     its own, and for an exclusive class the mirror groups on the same theme."""
     if key is None:
@@ -408,7 +409,7 @@ def _summary(g: _Group, members: Sequence[_Member]) -> dict[str, Any]:
 
 
 def propositions(
-    conn: sqlite3.Connection,
+    conn: Conn,
     exclusive: Iterable[str],
     since: date | None = None,
     until: date | None = None,
@@ -429,7 +430,7 @@ def propositions(
 
 
 def disputes(
-    conn: sqlite3.Connection,
+    conn: Conn,
     exclusive: Iterable[str],
     since: date | None = None,
     until: date | None = None,
@@ -481,7 +482,7 @@ def _disputes(
 
 
 def corroborations(
-    conn: sqlite3.Connection,
+    conn: Conn,
     exclusive: Iterable[str],
     since: date | None = None,
     until: date | None = None,
@@ -527,7 +528,7 @@ def _corroborations(
     return out
 
 
-def proposition(conn: sqlite3.Connection, exclusive: Iterable[str], key: str) -> dict[str, Any] | None:
+def proposition(conn: Conn, exclusive: Iterable[str], key: str) -> dict[str, Any] | None:
     """One group by its full key: its summary, every statement, and ``disputes`` (the disputes
     it takes part in: its own, or its exclusive mirror's) and ``corroboration`` (or None).
 
@@ -568,7 +569,7 @@ def _sources(members: Sequence[_Member]) -> list[list[_Member]]:
 
 
 def timeline(
-    conn: sqlite3.Connection,
+    conn: Conn,
     exclusive: Iterable[str],
     proposition: str | None = None,
     actor: str | None = None,

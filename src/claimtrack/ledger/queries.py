@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, cast
 
 from claimtrack.ledger import linking
+from claimtrack.ledger.migrations import Conn
 from claimtrack.records import (
     Actor,
     ActorKind,
@@ -93,7 +94,7 @@ _ORDER = " ORDER BY stmt_date IS NULL, stmt_date, article_id, cue_start, positio
 
 
 def statements(
-    conn: sqlite3.Connection,
+    conn: Conn,
     actor: str | None = None,
     since: date | None = None,
     until: date | None = None,
@@ -180,7 +181,7 @@ FROM articles AS a
 """
 
 
-def articles(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def articles(conn: Conn) -> list[dict[str, Any]]:
     """Every stored article without its text, by publication date (undated last).
 
     Each has its ``sources`` and its ``versions``: [{"url", "version",
@@ -194,7 +195,7 @@ def articles(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ]
 
 
-def versions(conn: sqlite3.Connection, url: str) -> list[dict[str, Any]]:
+def versions(conn: Conn, url: str) -> list[dict[str, Any]]:
     """Every text seen at ``url``, oldest first; [] for a URL never seen.
 
     [{"url": u, "version": 1, "article_id": A, "previous_id": None, "first_seen": ...,
@@ -211,7 +212,7 @@ def versions(conn: sqlite3.Connection, url: str) -> list[dict[str, Any]]:
 
 
 def _versions_of(
-    conn: sqlite3.Connection, article_id: str | None = None
+    conn: Conn, article_id: str | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """article id -> [{"url", "version", "previous_id"}], for article summaries."""
     sql = "SELECT article_id, url, version, previous_id FROM article_versions"
@@ -225,7 +226,7 @@ def _versions_of(
     return out
 
 
-def _sources(conn: sqlite3.Connection, article_id: str | None = None) -> dict[str, list[str]]:
+def _sources(conn: Conn, article_id: str | None = None) -> dict[str, list[str]]:
     sql = "SELECT article_id, source FROM article_sources"
     if article_id is not None:
         sql += " WHERE article_id = :article_id"
@@ -262,7 +263,7 @@ def _article_summary(
     }
 
 
-def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+def article(conn: Conn, article_id: str) -> dict[str, Any] | None:
     """One article's summary plus ``text``, ``encoding``, ``exclusions`` and ``sightings``.
 
     ``sightings``: every place it was seen, first seen first, as {"source",
@@ -288,7 +289,7 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
     }
 
 
-def _sightings(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+def _sightings(conn: Conn, article_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT source, first_seen, url, raw_sha256, raw_path FROM article_sources"
         " WHERE article_id = ? ORDER BY first_seen, source",
@@ -297,13 +298,13 @@ def _sightings(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]
     return [dict(row) for row in rows.fetchall()]
 
 
-def counts(conn: sqlite3.Connection) -> dict[str, int]:
+def counts(conn: Conn) -> dict[str, int]:
     """Rows per ledger table: ``{"articles": 1, "article_sources": 2, ...}``."""
     # Table names come from TABLES above; identifiers cannot be parameters.
     return {t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES}
 
 
-def analysis(conn: sqlite3.Connection, article_id: str) -> Analysis | None:
+def analysis(conn: Conn, article_id: str) -> Analysis | None:
     """The stored analysis of ``article_id`` rebuilt as records, or None.
 
     Equal to the ``Analysis`` that was added, except that ``article.source`` is
@@ -357,14 +358,14 @@ def _article(row: sqlite3.Row) -> Article:
     )
 
 
-def _exclusions(conn: sqlite3.Connection, article_id: str) -> tuple[Exclusion, ...]:
+def _exclusions(conn: Conn, article_id: str) -> tuple[Exclusion, ...]:
     rows = conn.execute(
         "SELECT * FROM exclusions WHERE article_id = ? ORDER BY position", (article_id,)
     )
     return tuple(Exclusion(cast(Span, _span(r, "span")), r["reason"]) for r in rows.fetchall())
 
 
-def _actors(conn: sqlite3.Connection, article_id: str) -> tuple[Actor, ...]:
+def _actors(conn: Conn, article_id: str) -> tuple[Actor, ...]:
     rows = conn.execute(
         "SELECT * FROM actors WHERE article_id = ? ORDER BY position", (article_id,)
     )
@@ -383,7 +384,7 @@ def _actor(row: sqlite3.Row) -> Actor:
     )
 
 
-def _statements(conn: sqlite3.Connection, article_id: str) -> tuple[Statement, ...]:
+def _statements(conn: Conn, article_id: str) -> tuple[Statement, ...]:
     rows = conn.execute(
         "SELECT * FROM statements WHERE article_id = ? ORDER BY position", (article_id,)
     )
@@ -515,7 +516,7 @@ _ACTOR_FILTERS = {
 
 
 def ledger_actors(
-    conn: sqlite3.Connection,
+    conn: Conn,
     name: str | None = None,
     side: str | None = None,
     kind: str | None = None,
@@ -557,7 +558,7 @@ def ledger_actors(
     ]
 
 
-def _links(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def _links(conn: Conn, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     if not ids:
         return out

@@ -15,15 +15,24 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from claimtrack import lexicons as lexicons_mod
 from claimtrack.errors import LedgerError
-from claimtrack.ledger import linking, propositions, queries
-from claimtrack.ledger.migrations import check_ledger, latest_version, migrate, rollback
+from claimtrack.ledger import linking, pg, propositions, queries, transfer
+from claimtrack.ledger.migrations import (
+    Conn,
+    check_ledger,
+    database_errors,
+    latest_version,
+    migrate,
+    rollback,
+)
+from claimtrack.ledger.pg import PgConnection
 from claimtrack.records import Actor, Analysis, Article, Claim, Span, Statement, TimeRef, to_dict
 
 if TYPE_CHECKING:
@@ -52,12 +61,16 @@ class Ledger:
         lexicons: lexicons_mod.Lexicons | None = None,
         read_only: bool = False,
     ) -> None:
-        self.path = Path(path)
+        self.url: str | None = str(path) if pg.is_url(path) else None
+        self.path: Path | str = pg.redact(self.url) if self.url else Path(path)
         self._lexicons = lexicons
         self.read_only = read_only
-        self._conn: sqlite3.Connection | None = (
-            open_read_only(self.path) if read_only else open_connection(self.path)
-        )
+        self._conn: Conn | None
+        if self.url is not None:
+            self._conn = open_postgresql(self.url, read_only)
+        else:
+            assert isinstance(self.path, Path)
+            self._conn = open_read_only(self.path) if read_only else open_connection(self.path)
         if read_only:
             return
         try:
@@ -82,7 +95,7 @@ class Ledger:
             conn.execute("BEGIN IMMEDIATE")
             linking.link_pending(conn, self.lexicons)
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except database_errors(conn) as exc:
             rollback(conn)
             raise LedgerError(f"{self.path}: cannot link the stored actors: {exc}") from exc
         except BaseException:
@@ -111,7 +124,12 @@ class Ledger:
             self._conn = None
 
     @property
-    def _db(self) -> sqlite3.Connection:
+    def dialect(self) -> str:
+        """"sqlite" or "postgresql"."""
+        return "sqlite" if self.url is None else "postgresql"
+
+    @property
+    def _db(self) -> Conn:
         if self._conn is None:
             raise LedgerError(f"{self.path}: ledger is closed")
         return self._conn
@@ -129,7 +147,7 @@ class Ledger:
             conn.execute("BEGIN IMMEDIATE")
             outcome = store_analysis(conn, analysis, self.lexicons)
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except database_errors(conn) as exc:
             rollback(conn)
             article = analysis.article
             raise LedgerError(
@@ -206,6 +224,14 @@ class Ledger:
         """One proposition's or one actor's claims in date order; see ``propositions.timeline``."""
         return propositions.timeline(self._db, self.lexicons.exclusive_classes, **filters)
 
+    def export(self, out: IO[str]) -> int:
+        """Write every row as JSON Lines (``transfer``); returns the number of rows."""
+        return transfer.write_export(self._db, out)
+
+    def import_rows(self, lines: Iterable[str], where: str = "<import>") -> dict[str, int]:
+        """Load an export into this ledger, which must hold no articles; rows per table."""
+        return transfer.import_lines(self._db, lines, where)
+
     def counts(self) -> dict[str, int]:
         """Rows per table: ``{"articles": 1, "statements": 2, ...}``."""
         return queries.counts(self._db)
@@ -223,6 +249,29 @@ def open_connection(path: Path) -> sqlite3.Connection:
         raise LedgerError(f"{path}: cannot open ledger: {exc}") from exc
     try:
         _prepare(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_postgresql(url: str, read_only: bool = False) -> PgConnection:
+    """A connection to the PostgreSQL ledger at ``url``, created or migrated as needed,
+    unless ``read_only``: then it must exist at the latest version, as for ``open_read_only``."""
+    conn = PgConnection(url, read_only=read_only)
+    where = pg.redact(url)
+    try:
+        if read_only:
+            version = check_ledger(conn, where)
+            if version == 0:
+                raise LedgerError(f"{where}: no ledger in this database; create one with 'claimtrack ingest INPUT --db URL'")
+            if version < latest_version():
+                raise LedgerError(
+                    f"{where}: ledger schema version {version} is older than this claimtrack's "
+                    f"({latest_version()}); upgrade it once with 'claimtrack serve --upgrade --db URL'"
+                )
+        else:
+            migrate(conn, where)
     except BaseException:
         conn.close()
         raise
@@ -290,7 +339,7 @@ def _not_a_database(exc: sqlite3.DatabaseError) -> bool:
 
 
 def store_analysis(
-    conn: sqlite3.Connection, analysis: Analysis, lex: lexicons_mod.Lexicons
+    conn: Conn, analysis: Analysis, lex: lexicons_mod.Lexicons
 ) -> AddOutcome:
     """Write ``analysis`` inside the caller's transaction; returns what changed.
 
@@ -324,7 +373,7 @@ def store_analysis(
     return outcome
 
 
-def _ledger_actors_of(conn: sqlite3.Connection, article_id: str) -> list[str]:
+def _ledger_actors_of(conn: Conn, article_id: str) -> list[str]:
     rows = conn.execute(
         "SELECT DISTINCT ledger_actor_id FROM actors"
         " WHERE article_id = ? AND ledger_actor_id IS NOT NULL ORDER BY 1",
@@ -467,23 +516,23 @@ def _article_row(analysis: Analysis, fingerprint: str, now: str) -> dict[str, ob
     }
 
 
-def _insert_article(conn: sqlite3.Connection, row: dict[str, object]) -> None:
+def _insert_article(conn: Conn, row: dict[str, object]) -> None:
     conn.execute(_insert_sql("articles", ARTICLE_COLUMNS), row)
 
 
-def _update_article(conn: sqlite3.Connection, row: dict[str, object]) -> None:
+def _update_article(conn: Conn, row: dict[str, object]) -> None:
     # added_at stays: it says when the article was first stored.
     kept = ("id", "added_at")
     assignments = ", ".join(f"{c} = :{c}" for c in ARTICLE_COLUMNS if c not in kept)
     conn.execute(f"UPDATE articles SET {assignments} WHERE id = :id", row)
 
 
-def _delete_children(conn: sqlite3.Connection, article_id: str) -> None:
+def _delete_children(conn: Conn, article_id: str) -> None:
     for table in ("claims", "statement_co_actors", "statements", "actors", "exclusions"):
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
 
 
-def _insert_children(conn: sqlite3.Connection, analysis: Analysis) -> None:
+def _insert_children(conn: Conn, analysis: Analysis) -> None:
     _insert_exclusions(conn, analysis)
     _insert_actors(conn, analysis)
     _insert_statements(conn, analysis)
@@ -495,13 +544,13 @@ _INSERT_SOURCE = """
 INSERT INTO article_sources (article_id, source, first_seen, url, raw_sha256, raw_path)
 VALUES (:id, :source, :now, :url, :raw_sha256, :raw_path)
 ON CONFLICT (article_id, source) DO UPDATE SET
-    url = coalesce(url, excluded.url),
-    raw_sha256 = coalesce(raw_sha256, excluded.raw_sha256),
-    raw_path = coalesce(raw_path, excluded.raw_path)
+    url = coalesce(article_sources.url, excluded.url),
+    raw_sha256 = coalesce(article_sources.raw_sha256, excluded.raw_sha256),
+    raw_path = coalesce(article_sources.raw_path, excluded.raw_path)
 """
 
 
-def _insert_source(conn: sqlite3.Connection, article: Article, now: str) -> None:
+def _insert_source(conn: Conn, article: Article, now: str) -> None:
     """Record this sighting; seen there before, it only fills in what was unknown."""
     conn.execute(
         _INSERT_SOURCE,
@@ -516,7 +565,7 @@ def _insert_source(conn: sqlite3.Connection, article: Article, now: str) -> None
     )
 
 
-def _insert_version(conn: sqlite3.Connection, article: Article, now: str) -> None:
+def _insert_version(conn: Conn, article: Article, now: str) -> None:
     """Make the article the next version of its URL's text, unless seen there before.
 
     Text A at https://x/1, then text B there: B is version 2, previous_id A.
@@ -542,7 +591,7 @@ def _insert_version(conn: sqlite3.Connection, article: Article, now: str) -> Non
     )
 
 
-def _insert_exclusions(conn: sqlite3.Connection, analysis: Analysis) -> None:
+def _insert_exclusions(conn: Conn, analysis: Analysis) -> None:
     rows = [
         (analysis.article.id, i, e.span.start, e.span.end, e.span.text, e.reason)
         for i, e in enumerate(analysis.exclusions)
@@ -584,7 +633,7 @@ def _actor_row(article_id: str, position: int, actor: Actor) -> dict[str, object
     }
 
 
-def _insert_actors(conn: sqlite3.Connection, analysis: Analysis) -> None:
+def _insert_actors(conn: Conn, analysis: Analysis) -> None:
     rows = [_actor_row(analysis.article.id, i, a) for i, a in enumerate(analysis.actors)]
     conn.executemany(_insert_sql("actors", ACTOR_COLUMNS), rows)
 
@@ -638,7 +687,7 @@ STATEMENT_COLUMNS = (
 )
 
 
-def _insert_statements(conn: sqlite3.Connection, analysis: Analysis) -> None:
+def _insert_statements(conn: Conn, analysis: Analysis) -> None:
     actors = {a.actor_id: a for a in analysis.actors}
     rows = [
         _statement_row(s, i, actors.get(s.actor_id or ""))
@@ -674,7 +723,7 @@ def _statement_row(statement: Statement, position: int, actor: Actor | None) -> 
     }
 
 
-def _insert_co_actors(conn: sqlite3.Connection, analysis: Analysis) -> None:
+def _insert_co_actors(conn: Conn, analysis: Analysis) -> None:
     rows = [
         (s.id, s.attribution.article_id, n, actor_id)
         for s in analysis.statements
@@ -696,7 +745,7 @@ CLAIM_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_claims(conn: sqlite3.Connection, analysis: Analysis) -> None:
+def _insert_claims(conn: Conn, analysis: Analysis) -> None:
     rows = [
         _claim_row(statement, n, claim)
         for statement in analysis.statements

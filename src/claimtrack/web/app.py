@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from claimtrack import __version__
 from claimtrack import lexicons as lexicons_mod
-from claimtrack.ledger import Ledger
+from claimtrack.ledger import Ledger, pg
 from claimtrack.output import date_label
 from claimtrack.web import pages
 
@@ -80,9 +80,10 @@ def create_app(db: str | Path, lexicons: lexicons_mod.Lexicons | None = None) ->
     missing file, not a ledger, or another schema version) and opened read-only
     once per request, so a page always shows what is stored at that moment.
     """
-    path = Path(db)
+    path: str | Path = db if pg.is_url(db) else Path(db)
     lex = lexicons or lexicons_mod.load()
-    Ledger(path, lex, read_only=True).close()
+    shown = Ledger(path, lex, read_only=True)
+    shown.close()
     env = _environment()
 
     def ledger() -> Ledger:
@@ -94,7 +95,7 @@ def create_app(db: str | Path, lexicons: lexicons_mod.Lexicons | None = None) ->
         if _wants_json(request):
             return JSONResponse(data, status_code=status)
         html = env.get_template(template).render(
-            data=data, request=request, query=_query(request), ledger_path=str(path)
+            data=data, request=request, query=_query(request), ledger_path=str(shown.path)
         )
         return HTMLResponse(html, status_code=status)
 
