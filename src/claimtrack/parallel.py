@@ -190,7 +190,11 @@ class ProcessPool:
         return _Retrying(self, list(chunk))
 
     def _run(self, chunk: list[Item]) -> tuple[Future[list[Result]], int]:
-        return self.executor.submit(analyse_chunk, self.settings, chunk), self.generation
+        try:
+            return self.executor.submit(analyse_chunk, self.settings, chunk), self.generation
+        except BrokenProcessPool:  # it broke since the last chunk was submitted
+            self.restart(self.generation)
+            return self.executor.submit(analyse_chunk, self.settings, chunk), self.generation
 
     def restart(self, generation: int) -> None:
         """Start a new pool, unless another chunk's failure already did since ``generation``."""
