@@ -11,6 +11,7 @@ never an edit of an earlier one.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -397,29 +398,40 @@ def migrate(conn: Conn, path: str) -> int:
 
 
 def _apply(conn: Conn, path: str, step: Migration) -> None:
-    conn.execute("BEGIN IMMEDIATE")
+    failure = f"{path}: migration to schema version {step.version} ({step.description}) failed"
+    with write_transaction(conn, failure):
+        if check_ledger(conn, path) >= step.version:
+            return  # another process applied it meanwhile
+        pg = isinstance(conn, PgConnection)
+        script = (FUNCTIONS_SQL if pg and step.version == 1 else "") + step.sql()
+        for statement in split_statements(script):
+            conn.execute(statement)
+        if pg:
+            conn.execute(
+                "INSERT INTO claimtrack_meta (key, value) VALUES ('application', 'claimtrack'),"
+                " ('schema_version', :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                {"v": str(step.version)},
+            )
+        else:
+            # PRAGMAs take no parameters; both values are integers from this module.
+            conn.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+            conn.execute(f"PRAGMA user_version = {int(step.version)}")
+
+
+@contextlib.contextmanager
+def write_transaction(conn: Conn, failure: str) -> Iterator[None]:
+    """One write transaction (``BEGIN IMMEDIATE``: writers take turns), committed at the end.
+
+    On any exception it is rolled back; a database error is raised as
+    ``LedgerError("{failure}: {error}")``, anything else as it is.
+    """
     try:
-        if check_ledger(conn, path) < step.version:
-            pg = isinstance(conn, PgConnection)
-            script = (FUNCTIONS_SQL if pg and step.version == 1 else "") + step.sql()
-            for statement in split_statements(script):
-                conn.execute(statement)
-            if pg:
-                conn.execute(
-                    "INSERT INTO claimtrack_meta (key, value) VALUES ('application', 'claimtrack'),"
-                    " ('schema_version', :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    {"v": str(step.version)},
-                )
-            else:
-                # PRAGMAs take no parameters; both values are integers from this module.
-                conn.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
-                conn.execute(f"PRAGMA user_version = {int(step.version)}")
+        conn.execute("BEGIN IMMEDIATE")
+        yield
         conn.execute("COMMIT")
     except database_errors(conn) as exc:
         rollback(conn)
-        raise LedgerError(
-            f"{path}: migration to schema version {step.version} ({step.description}) failed: {exc}"
-        ) from exc
+        raise LedgerError(f"{failure}: {exc}") from exc
     except BaseException:
         rollback(conn)
         raise

@@ -27,10 +27,9 @@ from claimtrack.ledger import linking, pg, propositions, queries, transfer
 from claimtrack.ledger.migrations import (
     Conn,
     check_ledger,
-    database_errors,
     latest_version,
     migrate,
-    rollback,
+    write_transaction,
 )
 from claimtrack.ledger.pg import PgConnection
 from claimtrack.records import Actor, Analysis, Article, Claim, Span, Statement, TimeRef, to_dict
@@ -91,16 +90,8 @@ class Ledger:
         conn = self._db
         if not linking.has_pending(conn):
             return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with write_transaction(conn, f"{self.path}: cannot link the stored actors"):
             linking.link_pending(conn, self.lexicons)
-            conn.execute("COMMIT")
-        except database_errors(conn) as exc:
-            rollback(conn)
-            raise LedgerError(f"{self.path}: cannot link the stored actors: {exc}") from exc
-        except BaseException:
-            rollback(conn)
-            raise
 
     def __enter__(self) -> Self:
         return self
@@ -142,20 +133,11 @@ class Ledger:
         failure nothing of this article is written and ``LedgerError`` (or the
         original exception) is raised.
         """
-        conn = self._db
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            outcome = store_analysis(conn, analysis, self.lexicons)
-            conn.execute("COMMIT")
-        except database_errors(conn) as exc:
-            rollback(conn)
-            article = analysis.article
-            raise LedgerError(
-                f"{self.path}: cannot store article {article.id} from {article.source}: {exc}"
-            ) from exc
-        except BaseException:
-            rollback(conn)
-            raise
+        article = analysis.article
+        with write_transaction(
+            self._db, f"{self.path}: cannot store article {article.id} from {article.source}"
+        ):
+            outcome = store_analysis(self._db, analysis, self.lexicons)
         return outcome
 
     def statements(

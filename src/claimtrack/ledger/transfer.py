@@ -22,13 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from claimtrack.errors import LedgerError
-from claimtrack.ledger.migrations import (
-    Conn,
-    database_errors,
-    latest_version,
-    rollback,
-    user_version,
-)
+from claimtrack.ledger.migrations import Conn, latest_version, user_version, write_transaction
 from claimtrack.ledger.pg import PgConnection
 
 FORMAT_VERSION = 1
@@ -96,8 +90,7 @@ def import_lines(conn: Conn, lines: Iterable[str], where: str) -> dict[str, int]
         )
     columns = {table: set(table_columns(conn, table)) for table in TABLE_ORDER}
     written = dict.fromkeys(TABLE_ORDER, 0)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(conn, f"{where}: import refused by the database"):
         if conn.execute("SELECT count(*) FROM articles").fetchone()[0]:
             raise LedgerError(
                 f"{where}: the destination ledger is not empty; import only into a new one"
@@ -117,13 +110,6 @@ def import_lines(conn: Conn, lines: Iterable[str], where: str) -> dict[str, int]
             raise LedgerError(
                 f"{where}: the export is incomplete: its header promises {expected}, it holds {written}"
             )
-        conn.execute("COMMIT")
-    except database_errors(conn) as exc:
-        rollback(conn)
-        raise LedgerError(f"{where}: import refused by the database: {exc}") from exc
-    except BaseException:
-        rollback(conn)
-        raise
     return written
 
 
