@@ -104,6 +104,7 @@ def analyze_sources(
         raise ValueError(f"workers must be at least 1, not {workers}")
     meta = _metadata(published, title, publisher, url, author, "--published")
     config = _fetch_config(max_bytes, timeout, retries, concurrency)
+    # loaded here even when workers analyse: a model that cannot load fails before any starts
     nlp = nlp_stage.cached_pipeline(model)
     lex = _lexicons(lexicons)
     articles = read_sources(
