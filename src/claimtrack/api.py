@@ -50,7 +50,7 @@ def analyze(
     meta = _metadata(published, title, publisher, url, author, source)
     article = make_article(text, source, meta)
     nlp = nlp_stage.cached_pipeline(model)
-    lex = _lexicons(lexicons)
+    lex = lexicons_mod.cached(lexicons)
     tagger_model = tagger.cached_model(attribution_model)
     result = next(pipeline.run([article], nlp, lex, attribution_model=tagger_model))
     if isinstance(result, Failure):
@@ -106,7 +106,7 @@ def analyze_sources(
     config = _fetch_config(max_bytes, timeout, retries, concurrency)
     # loaded here even when workers analyse: a model that cannot load fails before any starts
     nlp = nlp_stage.cached_pipeline(model)
-    lex = _lexicons(lexicons)
+    lex = lexicons_mod.cached(lexicons)
     articles = read_sources(
         inputs,
         meta,
@@ -164,13 +164,3 @@ def _metadata(
     if isinstance(published, str):
         published = parse_date(published, where)
     return Metadata(title=title, publisher=publisher, url=url, published=published, author=author)
-
-
-_LEXICONS: dict[str, lexicons_mod.Lexicons] = {}
-
-
-def _lexicons(path: str | Path | None) -> lexicons_mod.Lexicons:
-    key = str(path) if path is not None else ""
-    if key not in _LEXICONS:
-        _LEXICONS[key] = lexicons_mod.load(path)
-    return _LEXICONS[key]

@@ -245,13 +245,16 @@ def peak_rss_mb() -> float:
 
     ``ru_maxrss`` is in KiB on Linux and in bytes on macOS.
     """
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    return _max_rss_mb(resource.RUSAGE_SELF)
 
 
 def children_peak_rss_mb() -> float:
     """The largest peak resident memory of any child process that has ended, in MiB."""
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return _max_rss_mb(resource.RUSAGE_CHILDREN)
+
+
+def _max_rss_mb(who: int) -> float:
+    peak = resource.getrusage(who).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 

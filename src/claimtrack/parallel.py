@@ -72,14 +72,10 @@ class Settings:
         )
 
 
-_LEXICONS: dict[str | None, lexicons_mod.Lexicons] = {}
-
-
 def warm(settings: Settings) -> None:
     """Load the pipeline, lexicons and attribution model of ``settings`` into this process."""
     nlp_stage.cached_pipeline(settings.model)
-    if settings.lexicons not in _LEXICONS:
-        _LEXICONS[settings.lexicons] = lexicons_mod.load(settings.lexicons)
+    lexicons_mod.cached(settings.lexicons)
     tagger.cached_model(settings.attribution_model)
 
 
@@ -96,7 +92,7 @@ def analyse_chunk(settings: Settings, items: Sequence[Item]) -> list[Result]:
         pipeline.run(
             items,
             nlp_stage.cached_pipeline(settings.model),
-            _LEXICONS[settings.lexicons],
+            lexicons_mod.cached(settings.lexicons),
             batch_size=settings.batch_size,
             attribution_model=tagger.cached_model(settings.attribution_model),
         )

@@ -247,17 +247,23 @@ def open_postgresql(url: str, read_only: bool = False) -> PgConnection:
             version = check_ledger(conn, where)
             if version == 0:
                 raise LedgerError(f"{where}: no ledger in this database; create one with 'claimtrack ingest INPUT --db URL'")
-            if version < latest_version():
-                raise LedgerError(
-                    f"{where}: ledger schema version {version} is older than this claimtrack's "
-                    f"({latest_version()}); upgrade it once with 'claimtrack serve --upgrade --db URL'"
-                )
+            _require_latest(version, where, "URL")
         else:
             migrate(conn, where)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _require_latest(version: int, where: str, db: str) -> None:
+    """Raise unless ``version`` (from ``check_ledger``, which refuses a newer one) is this
+    claimtrack's schema version: an older ledger needs an upgrade, which writes."""
+    if version < latest_version():
+        raise LedgerError(
+            f"{where}: ledger schema version {version} is older than this claimtrack's "
+            f"({latest_version()}); upgrade it once with 'claimtrack serve --upgrade --db {db}'"
+        )
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -281,12 +287,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise LedgerError(f"{path}: cannot open ledger: {exc}") from exc
     try:
-        version = check_ledger(conn, str(path))
-        if version < latest_version():
-            raise LedgerError(
-                f"{path}: ledger schema version {version} is older than this claimtrack's "
-                f"({latest_version()}); upgrade it once with 'claimtrack serve --upgrade --db {path}'"
-            )
+        _require_latest(check_ledger(conn, str(path)), str(path), str(path))
         conn.row_factory = sqlite3.Row
         queries.register_functions(conn)
     except sqlite3.DatabaseError as exc:

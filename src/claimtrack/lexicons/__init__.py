@@ -19,7 +19,7 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from importlib.metadata import version
 from pathlib import Path
@@ -222,6 +222,16 @@ def _read_texts(path: Path | None) -> dict[str, str]:
             where = path or "the claimtrack package"
             raise LexiconError(f"{where}: lexicon file {name} is missing") from None
     return texts
+
+
+def cached(path: str | Path | None = None) -> Lexicons:
+    """``load``, once per process and directory (the API's and the analysis workers' path)."""
+    return _cached(None if path is None else str(path))
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str | None) -> Lexicons:
+    return load(path)
 
 
 def load(path: str | Path | None = None) -> Lexicons:
